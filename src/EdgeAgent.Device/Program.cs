@@ -1,0 +1,3 @@
+using EdgeAgent.Device.Cli;
+
+return await EdgeAgentCli.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
