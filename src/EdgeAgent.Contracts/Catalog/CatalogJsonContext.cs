@@ -10,4 +10,5 @@ namespace EdgeAgent.Contracts.Catalog;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     WriteIndented = true)]
 [JsonSerializable(typeof(ModelCatalog))]
+[JsonSerializable(typeof(SelfTestVector))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

@@ -30,7 +30,90 @@ public static partial class CatalogReader
             throw new CatalogException(path, "(file)", $"cannot be read: {e.Message}", e);
         }
 
-        return Parse(json, path);
+        var catalog = Parse(json, path);
+        LoadSelfTests(catalog, path);
+        return catalog;
+    }
+
+    /// <summary>Reads a self-test vector file and checks it against its model's signature.</summary>
+    public static SelfTestVector LoadSelfTest(string path, ModelEntry entry)
+    {
+        SelfTestVector? vector;
+        try
+        {
+            vector = JsonSerializer.Deserialize(File.ReadAllText(path), CatalogJsonContext.Default.SelfTestVector);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CatalogException(path, "(file)", $"cannot be read (self-test of model '{entry.Name}'): {e.Message}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new CatalogException(path, e.Path is { Length: > 0 } p ? p : "(document)", $"is not a valid self-test vector: {e.Message}", e);
+        }
+
+        if (vector is null)
+        {
+            throw new CatalogException(path, "(document)", "is empty; expected an object with \"inputs\", \"expected\" and \"tolerance\"");
+        }
+
+        ValidateSelfTest(vector, entry, path);
+        return vector;
+    }
+
+    public static string SerializeSelfTest(SelfTestVector vector) =>
+        JsonSerializer.Serialize(vector, CatalogJsonContext.Default.SelfTestVector);
+
+    private static void LoadSelfTests(ModelCatalog catalog, string catalogPath)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(catalogPath))!;
+        foreach (var entry in catalog.Models.Where(m => m.SelfTestFile is not null))
+        {
+            entry.SelfTest = LoadSelfTest(Path.Combine(dir, entry.SelfTestFile!), entry);
+        }
+    }
+
+    private static void ValidateSelfTest(SelfTestVector vector, ModelEntry entry, string file)
+    {
+        foreach (var spec in entry.Inputs)
+        {
+            if (!vector.Inputs.TryGetValue(spec.Name, out var input))
+            {
+                throw new CatalogException(file, $"$.inputs", $"has no input '{spec.Name}'; model '{entry.Name}' takes {string.Join(", ", entry.Inputs.Select(i => i.Name))}");
+            }
+
+            var at = $"$.inputs['{spec.Name}']";
+            var fits = input.Shape.Count == spec.Shape.Count && input.Shape.Select((d, i) => d > 0 && (spec.Shape[i] < 0 || spec.Shape[i] == d)).All(x => x);
+            if (!fits)
+            {
+                throw new CatalogException(file, $"{at}.shape", $"[{string.Join(',', input.Shape)}] does not fit the catalog's {spec}");
+            }
+
+            if (!SelfTestInput.FillKinds.Contains(input.Fill, StringComparer.Ordinal))
+            {
+                throw new CatalogException(file, $"{at}.fill", $"'{input.Fill}' is not a fill; allowed: {string.Join(", ", SelfTestInput.FillKinds)}");
+            }
+
+            if (input.Fill == "values" && input.Values.Count == 0)
+            {
+                throw new CatalogException(file, $"{at}.values", "is empty; a 'values' fill needs at least one value");
+            }
+        }
+
+        foreach (var extra in vector.Inputs.Keys.Where(k => entry.Inputs.All(i => i.Name != k)))
+        {
+            throw new CatalogException(file, $"$.inputs['{extra}']", $"is not an input of model '{entry.Name}'");
+        }
+
+        foreach (var name in vector.Expected.Keys.Where(k => entry.Outputs.All(o => o.Name != k)))
+        {
+            throw new CatalogException(file, $"$.expected['{name}']", $"is not an output of model '{entry.Name}'; it gives {string.Join(", ", entry.Outputs.Select(o => o.Name))}");
+        }
+
+        if (vector.Tolerance.Absolute < 0 || vector.Tolerance.Relative < 0)
+        {
+            throw new CatalogException(file, "$.tolerance", "must not be negative");
+        }
     }
 
     public static ModelCatalog Parse(string json, string file)

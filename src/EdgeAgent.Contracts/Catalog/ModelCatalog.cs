@@ -50,6 +50,14 @@ public sealed record ModelEntry
     /// <summary>Files the model needs besides itself, from the same package (for example the OCR dictionary).</summary>
     [JsonPropertyName("assets")]
     public IReadOnlyList<ModelAsset> Assets { get; set; } = [];
+
+    /// <summary>Path of the self-test vector file, relative to the catalog (for example <c>selftest/blazeface.json</c>).</summary>
+    [JsonPropertyName("selfTest")]
+    public string? SelfTestFile { get; set; }
+
+    /// <summary>The self-test vector read from <see cref="SelfTestFile"/> when the catalog was loaded.</summary>
+    [JsonIgnore]
+    public SelfTestVector? SelfTest { get; set; }
 }
 
 /// <summary>Where a file comes from: an npm package at an exact version and a path inside it.</summary>

@@ -13,11 +13,15 @@ namespace EdgeAgent.Device.Catalog;
 /// temporary folder and reads files out of the tarball. Only exact versions are asked for; the catalog reader
 /// rejects ranges before this runs.
 /// </summary>
-internal sealed class NpmPackageFetcher(string npmCommand = "npm") : IPackageFetcher
+/// <param name="npmCommand">The npm executable.</param>
+/// <param name="workRoot">Where tarballs are downloaded to (a fresh folder per fetch); default: the system temp folder.</param>
+internal sealed class NpmPackageFetcher(string npmCommand = "npm", string? workRoot = null) : IPackageFetcher
 {
     public async Task<IFetchedPackage> FetchAsync(PackageSource package, CancellationToken cancellationToken)
     {
-        var dir = Directory.CreateTempSubdirectory("edgeagent-npm-");
+        var dir = workRoot is null
+            ? Directory.CreateTempSubdirectory("edgeagent-npm-")
+            : Directory.CreateDirectory(Path.Combine(workRoot, "npm-" + Guid.NewGuid().ToString("N")));
         try
         {
             var stdout = await RunNpmAsync(["pack", package.Spec, "--json", "--pack-destination", dir.FullName], package.Spec, cancellationToken)

@@ -28,17 +28,17 @@ internal static class ModelsCommand
         var catalog = new CatalogOptions();
         var command = new Command("list", "List the catalog's models, where they come from and whether the cache holds them verified.");
         catalog.AddTo(command);
-        command.SetAction(async (parse, ct) => await Guard(async () =>
+        command.SetAction(async (parse, ct) => await Guard(parse, async (output, error) =>
         {
             var entries = catalog.LoadCatalog(parse).Models;
             var cache = catalog.OpenCache(parse);
-            Console.Out.WriteLine($"{"model",-12} {"task",-17} {"licence",-11} {"cache",-9} source");
+            output.WriteLine($"{"model",-12} {"task",-17} {"licence",-11} {"cache",-9} source");
             foreach (var entry in entries)
             {
                 var status = await cache.CheckAsync(entry, ct).ConfigureAwait(false);
                 var state = status.All(s => s.State == CachedFileState.Verified) ? "verified"
                     : status.Any(s => s.State == CachedFileState.Corrupt) ? "corrupt" : "missing";
-                Console.Out.WriteLine($"{entry.Name,-12} {entry.Task,-17} {entry.License,-11} {state,-9} {entry.Source.Spec}/{entry.Source.Path}");
+                output.WriteLine($"{entry.Name,-12} {entry.Task,-17} {entry.License,-11} {state,-9} {entry.Source.Spec}/{entry.Source.Path}");
             }
 
             return ExitCodes.Ok;
@@ -56,13 +56,13 @@ internal static class ModelsCommand
             "missing or corrupt ones are fetched again; a file whose hash differs from its pin is refused.");
         catalog.AddTo(command);
         command.Options.Add(models);
-        command.SetAction(async (parse, ct) => await Guard(async () =>
+        command.SetAction(async (parse, ct) => await Guard(parse, async (output, error) =>
         {
             var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models));
             var cache = catalog.OpenCache(parse);
-            Console.Out.WriteLine($"model cache: {cache.Root}");
-            await cache.EnsureAsync(entries, new ConsoleProgress(), ct).ConfigureAwait(false);
-            Console.Out.WriteLine($"{entries.Count} model(s) present and verified");
+            output.WriteLine($"model cache: {cache.Root}");
+            await cache.EnsureAsync(entries, new WriterProgress(output), ct).ConfigureAwait(false);
+            output.WriteLine($"{entries.Count} model(s) present and verified");
             return ExitCodes.Ok;
         }).ConfigureAwait(false));
         return command;
@@ -78,7 +78,7 @@ internal static class ModelsCommand
             "tensors the file declares (names, element types, shapes). Exit code 3 names each model that fails.");
         catalog.AddTo(command);
         command.Options.Add(models);
-        command.SetAction(async (parse, ct) => await Guard(async () =>
+        command.SetAction(async (parse, ct) => await Guard(parse, async (output, error) =>
         {
             var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models));
             var cache = catalog.OpenCache(parse);
@@ -88,18 +88,18 @@ internal static class ModelsCommand
                 var problems = await ModelVerifier.VerifyAsync(cache, entry, ct).ConfigureAwait(false);
                 if (problems.Count == 0)
                 {
-                    Console.Out.WriteLine($"{entry.Name}: ok (sha256 {entry.Sha256[..12]}..., {entry.Inputs.Count} input(s), {entry.Outputs.Count} output(s))");
+                    output.WriteLine($"{entry.Name}: ok (sha256 {entry.Sha256[..12]}..., {entry.Inputs.Count} input(s), {entry.Outputs.Count} output(s))");
                     continue;
                 }
 
                 failed++;
                 foreach (var p in problems)
                 {
-                    Console.Error.WriteLine($"{entry.Name}: {p}");
+                    error.WriteLine($"{entry.Name}: {p}");
                 }
             }
 
-            Console.Out.WriteLine($"{entries.Count - failed} of {entries.Count} model(s) verified");
+            output.WriteLine($"{entries.Count - failed} of {entries.Count} model(s) verified");
             return failed == 0 ? ExitCodes.Ok : ExitCodes.ModelProblem;
         }).ConfigureAwait(false));
         return command;
@@ -116,27 +116,28 @@ internal static class ModelsCommand
     }
 
     /// <summary>Maps the failures every model verb can meet to the agent's exit codes, with one clear line each.</summary>
-    internal static async Task<int> Guard(Func<Task<int>> action)
+    internal static async Task<int> Guard(ParseResult parse, Func<TextWriter, TextWriter, Task<int>> action)
     {
+        var error = parse.InvocationConfiguration.Error;
         try
         {
-            return await action().ConfigureAwait(false);
+            return await action(parse.InvocationConfiguration.Output, error).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CatalogException or ModelHashMismatchException or ModelNotInCatalogException)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.ModelProblem;
         }
         catch (IOException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }
 
-    private sealed class ConsoleProgress : IProgress<string>
+    private sealed class WriterProgress(TextWriter output) : IProgress<string>
     {
-        public void Report(string value) => Console.Out.WriteLine(value);
+        public void Report(string value) => output.WriteLine(value);
     }
 }
 

@@ -1,39 +1,28 @@
 using EdgeAgent.Contracts.Catalog;
 using EdgeAgent.Core.Catalog;
-using EdgeAgent.Inference.Onnx.Signatures;
+using EdgeAgent.Core.Inference;
+using EdgeAgent.Inference.Onnx.Sessions;
 
 namespace EdgeAgent.Inference.Onnx.Verification;
 
 /// <summary>
-/// The check a model passes before it is put into service: every file hashes to its pin, then the tensors the
-/// file declares match the catalog entry. Returns one sentence per problem; empty means verified.
+/// The check a model passes before it is put into service, as a report rather than an exception: every file hashes
+/// to its pin, the tensors the file declares match the catalog entry, ONNX Runtime loads it, and its self-test (if the
+/// entry has one) gives the recorded outputs. Returns one sentence per problem; empty means verified.
 /// </summary>
 public static class ModelVerifier
 {
-    public static async Task<IReadOnlyList<string>> VerifyAsync(ModelCache cache, ModelEntry entry, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> VerifyAsync(
+        ModelCache cache, ModelEntry entry, CancellationToken ct, OnnxModelLoader? loader = null)
     {
-        var problems = new List<string>();
-        foreach (var s in await cache.CheckAsync(entry, ct).ConfigureAwait(false))
+        try
         {
-            switch (s.State)
-            {
-                case CachedFileState.Missing:
-                    problems.Add($"{s.File.Role} not fetched ({s.File.LocalPath}); run 'edgeagent models fetch --model {entry.Name}'");
-                    break;
-                case CachedFileState.Corrupt:
-                    problems.Add($"{s.File.Role} {s.File.LocalPath} has sha256 {s.ActualSha256}; the catalog pins {s.File.Sha256}");
-                    break;
-            }
+            using var session = await (loader ?? new OnnxModelLoader(new OnnxRuntimeOptions())).LoadAsync(cache, entry, ct).ConfigureAwait(false);
+            return [];
         }
-
-        if (problems.Count > 0)
+        catch (ModelRefusedException e)
         {
-            return problems;
+            return e.Problems;
         }
-
-        var (inputs, outputs) = OnnxSignatureReader.Read(cache.FilesOf(entry)[0].LocalPath);
-        problems.AddRange(SignatureCheck.Compare("input", entry.Inputs, inputs));
-        problems.AddRange(SignatureCheck.Compare("output", entry.Outputs, outputs));
-        return problems;
     }
 }
