@@ -11,14 +11,14 @@ internal static class DependencyRule
 
     /// <summary>Projects that wrap one native or I/O library each and must not know about one another.</summary>
     public static readonly IReadOnlyList<string> Adapters =
-        ["EdgeAgent.Inference.Onnx", "EdgeAgent.Hardware", "EdgeAgent.Mqtt", "EdgeAgent.Storage"];
+        ["EdgeAgent.Inference.Onnx", "EdgeAgent.Media", "EdgeAgent.Hardware", "EdgeAgent.Mqtt", "EdgeAgent.Storage"];
 
     /// <summary>Programs; nothing may reference them.</summary>
     public static readonly IReadOnlyList<string> CompositionRoots = ["EdgeAgent.Device", "EdgeAgent.Hub"];
 
     /// <summary>Package name prefixes that pull in native code or I/O and so are kept out of Contracts and Core.</summary>
     public static readonly IReadOnlyList<string> ForbiddenInPureCode =
-        ["Microsoft.ML.OnnxRuntime", "MQTTnet", "System.Device.Gpio", "Iot.Device.Bindings", "Microsoft.Data.Sqlite", "SQLitePCLRaw", "Npgsql", "UnitsNet", "SkiaSharp"];
+        ["Microsoft.ML.OnnxRuntime", "MQTTnet", "System.Device.Gpio", "Iot.Device.Bindings", "Microsoft.Data.Sqlite", "SQLitePCLRaw", "Npgsql", "UnitsNet", "SkiaSharp", "NAudio"];
 
     /// <summary>Build-time only packages any project may carry (analyzers ship nothing at run time).</summary>
     public static readonly IReadOnlyList<string> BuildOnlyPackages = ["Microsoft.CodeAnalysis.BannedApiAnalyzers"];

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using EdgeAgent.Contracts.Catalog;
 using EdgeAgent.Core.Catalog;
+using EdgeAgent.Core.Inference;
+using EdgeAgent.Inference.Onnx.Sessions;
 using EdgeAgent.Inference.Onnx.Verification;
 
 namespace EdgeAgent.Device.Cli;
@@ -14,6 +16,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Fetch());
         command.Subcommands.Add(Verify());
+        command.Subcommands.Add(SelfTest());
         return command;
     }
 
@@ -105,6 +108,56 @@ internal static class ModelsCommand
         return command;
     }
 
+    private static Command SelfTest()
+    {
+        var catalog = new CatalogOptions();
+        var models = ModelFilter();
+        var write = new Option<bool>("--write")
+        {
+            Description = "Record what the model gives for its self-test inputs as the expected outputs (after checking where a " +
+                          "changed output comes from). Without it, compare and report.",
+        };
+        var command = new Command(
+            "selftest",
+            "Run each model's self-test vector (models/selftest/{model}.json): deterministic inputs, outputs compared by shape, " +
+            "mean, L2 norm and sampled values within the file's tolerance.");
+        catalog.AddTo(command);
+        command.Options.Add(models);
+        command.Options.Add(write);
+        command.SetAction(async (parse, ct) => await Guard(parse, async (output, error) =>
+        {
+            var path = parse.GetValue(catalog.Catalog)!.FullName;
+            var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models)).Where(e => e.SelfTest is not null).ToList();
+            var cache = catalog.OpenCache(parse);
+            var failed = 0;
+            foreach (var entry in entries)
+            {
+                var recordOnly = entry with { SelfTest = entry.SelfTest! with { Expected = new Dictionary<string, SelfTestExpectation>() } };
+                using var session = await new OnnxModelLoader(new OnnxRuntimeOptions()).LoadAsync(cache, recordOnly, ct).ConfigureAwait(false);
+                if (parse.GetValue(write))
+                {
+                    var recorded = OnnxModelLoader.RecordSelfTest(session, entry.SelfTest!);
+                    var file = Path.Combine(Path.GetDirectoryName(path)!, entry.SelfTestFile!);
+                    await File.WriteAllTextAsync(file, CatalogReader.SerializeSelfTest(recorded) + "\n", ct).ConfigureAwait(false);
+                    output.WriteLine($"{entry.Name}: recorded {recorded.Expected.Count} output fingerprint(s) in {file}");
+                    continue;
+                }
+
+                var problems = OnnxModelLoader.RunSelfTest(session, entry.SelfTest!);
+                failed += problems.Count > 0 ? 1 : 0;
+                foreach (var p in problems)
+                {
+                    error.WriteLine($"{entry.Name}: {p}");
+                }
+
+                output.WriteLine($"{entry.Name}: self-test {(problems.Count == 0 ? "passed" : "FAILED")}");
+            }
+
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.ModelProblem;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
     private static List<ModelEntry> Select(ModelCatalog catalog, string[]? names)
     {
         if (names is not { Length: > 0 })
@@ -123,7 +176,7 @@ internal static class ModelsCommand
         {
             return await action(parse.InvocationConfiguration.Output, error).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is CatalogException or ModelHashMismatchException or ModelNotInCatalogException)
+        catch (Exception e) when (e is CatalogException or ModelHashMismatchException or ModelNotInCatalogException or ModelRefusedException)
         {
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.ModelProblem;

@@ -83,7 +83,7 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         var loaded = Stopwatch.GetTimestamp();
         try
         {
-            problems.AddRange(entry.SelfTest is { Expected.Count: > 0 } vector ? RunSelfTest(session, vector) : WarmUp(session));
+            problems.AddRange(entry.SelfTest is { } vector ? RunSelfTest(session, vector) : WarmUp(session));
         }
         catch (Exception e) when (e is InferenceException or ArgumentException)
         {
@@ -101,7 +101,10 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         return session;
     }
 
-    /// <summary>Feeds the vector's inputs and compares every expected output; returns the differences.</summary>
+    /// <summary>
+    /// Feeds the vector's inputs and compares every expected output; returns the differences. A vector without
+    /// expectations yet (before <c>models selftest --write</c>) still serves as the warm-up input.
+    /// </summary>
     public static IReadOnlyList<string> RunSelfTest(IInferenceSession session, SelfTestVector vector)
     {
         Feed(session, vector);

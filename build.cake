@@ -1,0 +1,414 @@
+// EdgeAgent build. Run through ./build.sh; `./build.sh --target=Help` lists targets and arguments.
+using System.Xml.Linq;
+
+// ---------------------------------------------------------------------------------------------------------
+// Arguments: each is declared once here; Help prints this list.
+// ---------------------------------------------------------------------------------------------------------
+
+var arguments = new List<(string Name, string Default, string Help)>();
+
+string Arg(string name, string defaultValue, string help, params string[] allowed)
+{
+    arguments.Add((name, defaultValue, allowed.Length > 0 ? $"{help} One of: {string.Join(", ", allowed)}." : help));
+    var value = Argument(name, defaultValue);
+    if (allowed.Length > 0 && !allowed.Contains(value, StringComparer.Ordinal))
+    {
+        throw new CakeException($"--{name}={value} is not supported; allowed values: {string.Join(", ", allowed)}.");
+    }
+
+    return value;
+}
+
+var target = Arg("target", "Help", "The target to run.");
+var configuration = Arg("configuration", "Release", "Build configuration.", "Release", "Debug");
+var runtime = Arg("runtime", "linux-x64", "Runtime identifier for Publish.", "linux-x64", "linux-arm64");
+
+// Bench measures Release builds only; refuse before building anything.
+if (target.Equals("Bench", StringComparison.OrdinalIgnoreCase) && configuration != "Release")
+{
+    throw new CakeException($"Bench measures Release builds only; run it without --configuration={configuration}.");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Paths and system packages
+// ---------------------------------------------------------------------------------------------------------
+
+var repoRoot = MakeAbsolute(Directory("."));
+var solution = "EdgeAgent.sln";
+var artifacts = repoRoot.Combine("artifacts");
+var testResults = artifacts.Combine("test-results");
+var demoReport = artifacts.Combine("demo").CombineWithFilePath("report.txt");
+var benchOutput = File("artifacts/bench/inference.json");
+string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/edgeagent.dll";
+
+// Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
+// Later capabilities add here: mosquitto, postgresql, chromium, qemu-user-static.
+var testSystemPackages = new[] { "espeak-ng", "fonts-noto-cjk" };
+
+// ---------------------------------------------------------------------------------------------------------
+// DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.
+// ---------------------------------------------------------------------------------------------------------
+
+var notBuiltYet = new[]
+{
+    "hub with embedded MQTT broker (edgehub does not start a broker yet)",
+    "signed usage/sales ledger on the device",
+    "records flowing from edgeagent to edgehub",
+    "evidence report from the hub",
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------------------------------------
+
+Task("Help")
+    .Description("List the targets and arguments.")
+    .Does(() => PrintHelp());
+
+Task("Clean")
+    .Description("Delete artifacts/ and every project's bin/ and obj/.")
+    .Does(() =>
+    {
+        var doomed = GetDirectories("./src/*/bin") + GetDirectories("./src/*/obj")
+            + GetDirectories("./tests/*/bin") + GetDirectories("./tests/*/obj");
+        doomed.Add(artifacts);
+        DeleteDirectories(doomed.Where(DirectoryExists), new DeleteDirectorySettings { Recursive = true, Force = true });
+    });
+
+Task("Build")
+    .Description("Build EdgeAgent.sln (--configuration, default Release).")
+    .Does(() => DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration, NoLogo = true }));
+
+Task("Models")
+    .Description("Install node/npm if missing, then fetch and verify every catalog model with the built agent.")
+    .IsDependentOn("Build")
+    .Does(() =>
+    {
+        EnsureNode();
+        RequireSuccess(RunAgent("models fetch"));
+        RequireSuccess(RunAgent("models verify"));
+    });
+
+Task("Test")
+    .Description("Run every test except Category=Hardware; the last line is 'N passed, N failed, N skipped'.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Models")
+    .Does(() =>
+    {
+        EnsureAptPackages("the test suite", testSystemPackages);
+        EnsureDirectoryDoesNotExist(testResults, new DeleteDirectorySettings { Recursive = true, Force = true });
+
+        var exitCode = 0;
+        DotNetTest(solution, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            NoLogo = true,
+            Filter = "Category!=Hardware",
+            Loggers = new[] { "trx" },
+            ResultsDirectory = testResults,
+            // Failures are judged from the trx files below, so they are listed before the build stops.
+            HandleExitCode = code => { exitCode = code; return true; },
+        });
+
+        testSummary = TestSummary.Read(GetFiles($"{testResults}/**/*.trx").Select(f => f.FullPath));
+        foreach (var failure in testSummary.Failures)
+        {
+            Error($"FAILED {failure}");
+        }
+
+        var problems = new[]
+        {
+            testSummary.Failed > 0 ? $"{testSummary.Failed} test(s) failed" : null,
+            testSummary.Files == 0 ? $"no tests ran: dotnet test wrote no .trx file to {testResults}" : null,
+            testSummary.Files > 0 && testSummary.Total == 0 ? "no tests ran: no test matches Category!=Hardware" : null,
+            exitCode != 0 ? $"dotnet test exited with code {exitCode}" : null,
+        }.Where(p => p is not null).ToList();
+        if (problems.Count > 0)
+        {
+            throw new CakeException(string.Join("; ", problems));
+        }
+    });
+
+Task("Demo")
+    .Description("Show what works end to end today and what is not built yet; writes artifacts/demo/report.txt.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Models")
+    .Does(() =>
+    {
+        var runs = new[] { RunAgent("models list"), RunAgent("models verify") };
+        Information("Not built yet:");
+        foreach (var item in notBuiltYet)
+        {
+            Information($"  - {item}");
+        }
+
+        WriteDemoReport(runs);
+        foreach (var run in runs)
+        {
+            RequireSuccess(run);
+        }
+    });
+
+Task("Bench")
+    .Description("Measure model inference with `edgeagent bench` (Release only); writes artifacts/bench/inference.json.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Models")
+    .Does(() =>
+    {
+        EnsureDirectoryExists(benchOutput.Path.GetDirectory());
+        RequireSuccess(RunAgent($"bench --model silero-vad --model blazeface --out {benchOutput}"));
+        Information(System.IO.File.ReadAllText(MakeAbsolute(benchOutput).FullPath));
+    });
+
+Task("Publish")
+    .Description("Self-contained edgeagent and edgehub for --runtime (linux-x64 or linux-arm64) under artifacts/publish/.")
+    .Does(() =>
+    {
+        PublishApp("src/EdgeAgent.Device", "edgeagent");
+        PublishApp("src/EdgeAgent.Hub", "edgehub");
+    });
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+void PrintHelp()
+{
+    Information("Usage: ./build.sh --target=<target> [--<argument>=<value> ...]");
+    Information("");
+    Information("Targets:");
+    foreach (var task in Tasks)
+    {
+        var needs = task.Dependencies.Count == 0 ? "" : $" (runs {string.Join(", ", task.Dependencies.Select(d => d.Name))} first)";
+        Information($"  {task.Name,-10} {task.Description}{needs}");
+    }
+
+    Information("");
+    Information("Arguments:");
+    foreach (var (name, defaultValue, help) in arguments)
+    {
+        Information($"  --{name,-15} {help} Default: {defaultValue}.");
+    }
+}
+
+sealed record AgentRun(string Command, int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Errors);
+
+// Runs the built agent from the repository root (its default catalog path is relative), echoing and keeping its output.
+AgentRun RunAgent(string agentArguments)
+{
+    var dll = AgentDll(configuration);
+    if (!FileExists(dll))
+    {
+        throw new CakeException($"{dll} is missing; run the Build target with --configuration={configuration}.");
+    }
+
+    var output = new List<string>();
+    var errors = new List<string>();
+    var command = $"edgeagent {agentArguments}";
+    Information($"> {command}");
+    var exitCode = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"{dll} {agentArguments}",
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectedStandardOutputHandler = line => Echo(line, output, Console.Out),
+        RedirectedStandardErrorHandler = line => Echo(line, errors, Console.Error),
+    });
+    return new AgentRun(command, exitCode, output, errors);
+}
+
+string Echo(string line, List<string> kept, TextWriter writer)
+{
+    if (line is not null)
+    {
+        writer.WriteLine(line);
+        kept.Add(line);
+    }
+
+    return line;
+}
+
+void RequireSuccess(AgentRun run)
+{
+    if (run.ExitCode != 0)
+    {
+        var said = string.Join(" ", run.Errors.Where(line => line.Trim().Length > 0));
+        said = said.Length > 0 ? $": {said}" : "";
+        throw new CakeException($"`{run.Command}` exited with code {run.ExitCode}{said}");
+    }
+}
+
+void WriteDemoReport(IEnumerable<AgentRun> runs)
+{
+    var report = new List<string> { "EdgeAgent demo report", "" };
+    foreach (var run in runs)
+    {
+        report.Add($"$ {run.Command}    (exit code {run.ExitCode})");
+        report.AddRange(run.Output.Concat(run.Errors).Select(l => "  " + l));
+        report.Add("");
+    }
+
+    report.Add("Not built yet:");
+    report.AddRange(notBuiltYet.Select(item => $"  - {item}"));
+    EnsureDirectoryExists(demoReport.GetDirectory());
+    System.IO.File.WriteAllLines(demoReport.FullPath, report);
+    Information($"Demo report: {demoReport}");
+}
+
+void PublishApp(string project, string name)
+{
+    var output = artifacts.Combine($"publish/{runtime}/{name}");
+    EnsureDirectoryDoesNotExist(output, new DeleteDirectorySettings { Recursive = true, Force = true });
+    DotNetPublish(project, new DotNetPublishSettings
+    {
+        Configuration = "Release",
+        Runtime = runtime,
+        SelfContained = true,
+        OutputDirectory = output,
+        NoLogo = true,
+    });
+
+    var files = new System.IO.DirectoryInfo(output.FullPath).EnumerateFiles("*", System.IO.SearchOption.AllDirectories).ToList();
+    Information($"{name} ({runtime}): {files.Sum(f => f.Length) / 1048576.0:F1} MB in {files.Count} files at {output}");
+}
+
+void EnsureNode()
+{
+    var missing = new[] { ("node", "nodejs"), ("npm", "npm") }
+        .Where(tool => Context.Tools.Resolve(tool.Item1) is null)
+        .Select(tool => tool.Item2)
+        .ToArray();
+    if (missing.Length > 0)
+    {
+        EnsureAptPackages("fetching models from npm", missing);
+    }
+
+    Information($"node {Capture("node", "--version").Output}, npm {Capture("npm", "--version").Output}");
+}
+
+bool aptUpdated = false;
+
+void EnsureAptPackages(string neededFor, params string[] packages)
+{
+    if (Context.Tools.Resolve("dpkg-query") is null)
+    {
+        throw new CakeException($"{string.Join(" ", packages)} (needed for {neededFor}) must be installed; this build installs them with apt on Debian or Ubuntu only.");
+    }
+
+    var missing = packages.Where(p => !Capture("dpkg-query", $"-W -f=${{Status}} {p}").Output.EndsWith("install ok installed")).ToArray();
+    if (missing.Length == 0)
+    {
+        return;
+    }
+
+    var list = string.Join(" ", missing);
+    var byHand = $"apt-get update && apt-get install -y --no-install-recommends {list}";
+    if (Capture("id", "-u").Output != "0")
+    {
+        throw new CakeException($"missing Debian packages {list} (needed for {neededFor}); installing them needs root. Run by hand: sudo sh -c '{byHand}'");
+    }
+
+    foreach (var package in missing)
+    {
+        Information($"installing {package} (needed for {neededFor}) with apt-get");
+    }
+
+    if (!aptUpdated)
+    {
+        AptGet("update", byHand);
+        aptUpdated = true;
+    }
+
+    AptGet($"install -y --no-install-recommends {list}", byHand);
+}
+
+void AptGet(string aptArguments, string byHand)
+{
+    Information($"> apt-get {aptArguments}");
+    var exitCode = StartProcess("apt-get", new ProcessSettings
+    {
+        Arguments = aptArguments,
+        EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+    });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"apt-get {aptArguments} failed with exit code {exitCode}. Fix the cause above, then run by hand: {byHand}");
+    }
+}
+
+(int ExitCode, string Output) Capture(string tool, string toolArguments)
+{
+    if (Context.Tools.Resolve(tool) is null)
+    {
+        throw new CakeException($"`{tool}` is not on PATH.");
+    }
+
+    var exitCode = StartProcess(tool, new ProcessSettings { Arguments = toolArguments, RedirectStandardOutput = true, RedirectStandardError = true }, out var stdout);
+    return (exitCode, string.Join("\n", stdout).Trim());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Test results: the sum of ResultSummary/Counters over every .trx file.
+// ---------------------------------------------------------------------------------------------------------
+
+TestSummary testSummary = null;
+
+sealed record TestSummary(int Files, int Total, int Passed, int Failed, IReadOnlyList<string> Failures)
+{
+    static readonly XNamespace Ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    static readonly string[] FailedOutcomes = { "Failed", "Error", "Timeout", "Aborted" };
+
+    public static TestSummary Empty { get; } = new(0, 0, 0, 0, Array.Empty<string>());
+
+    public int Skipped => Total - Passed - Failed;
+
+    public string ClosingLine => $"{Passed} passed, {Failed} failed, {Skipped} skipped";
+
+    public static TestSummary Read(IEnumerable<string> trxFiles) => trxFiles.Select(ReadOne).Aggregate(Empty, (a, b) => a.Plus(b));
+
+    TestSummary Plus(TestSummary other) =>
+        new(Files + other.Files, Total + other.Total, Passed + other.Passed, Failed + other.Failed, Failures.Concat(other.Failures).ToList());
+
+    static TestSummary ReadOne(string path)
+    {
+        var root = XDocument.Load(path).Root;
+        var counters = root.Element(Ns + "ResultSummary")?.Element(Ns + "Counters");
+        int Count(string name) => (int?)counters?.Attribute(name) ?? 0;
+        var failures = root.Descendants(Ns + "UnitTestResult")
+            .Where(r => FailedOutcomes.Contains((string)r.Attribute("outcome")))
+            .Select(r => $"{(string)r.Attribute("testName")}: {r.Element(Ns + "Output")?.Element(Ns + "ErrorInfo")?.Element(Ns + "Message")?.Value.Trim()}")
+            .ToList();
+        return new(1, Count("total"), Count("passed"), FailedOutcomes.Sum(o => Count(o.ToLowerInvariant())), failures);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Run. For Test, 'N passed, N failed, N skipped' must be the last line of the output. Cake prints its task
+// table before RunTarget returns, but a failure's "Error:" line only after the whole script, so for Test the
+// error is printed here, then the closing line, and the process exits by itself.
+// ---------------------------------------------------------------------------------------------------------
+
+if (!string.Equals(target, "Test", StringComparison.OrdinalIgnoreCase))
+{
+    RunTarget(target);
+    return;
+}
+
+var failed = false;
+try
+{
+    RunTarget(target);
+}
+catch (Exception e)
+{
+    Error($"Error: {e.Message}");
+    failed = true;
+}
+
+Console.Out.WriteLine((testSummary ?? TestSummary.Empty).ClosingLine);
+if (failed)
+{
+    Environment.Exit(1);
+}
