@@ -113,6 +113,16 @@ public static class TinyModels
         return Build(name, graph, inputs, outputs);
     }
 
+    /// <summary>
+    /// <c>tiny-nonzero</c>: x float32[4] → NonZero → indices int64[1,N]: an output whose shape depends on the input's
+    /// values, not only on its shape.
+    /// </summary>
+    public static TinyModel NonZero()
+    {
+        var graph = new GraphProto { Name = "tiny_nonzero", Node = { Node("NonZero", "nonzero", ["x"], ["indices"]) } };
+        return Build("tiny-nonzero", graph, [Spec("x", "float32", 4)], [Spec("indices", "int64", 1, -1)]);
+    }
+
     /// <summary>Every standard tiny model: <see cref="Mlp"/>, <see cref="Conv"/>, <see cref="DynamicBatch"/>.</summary>
     public static IReadOnlyList<TinyModel> All() => [Mlp(), Conv(), DynamicBatch()];
 
