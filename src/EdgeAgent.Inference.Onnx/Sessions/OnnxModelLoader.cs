@@ -184,7 +184,7 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         return [];
     }
 
-    private SessionOptions CreateSessionOptions(string model, out string providers)
+    internal SessionOptions CreateSessionOptions(string model, out string providers)
     {
         var so = new SessionOptions
         {
