@@ -43,7 +43,7 @@ string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/ed
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
 // Later capabilities add here: mosquitto, postgresql, chromium, qemu-user-static.
-var testSystemPackages = new[] { "espeak-ng", "fonts-noto-cjk" };
+var testSystemPackages = new[] { "espeak-ng" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.
@@ -96,6 +96,9 @@ Task("Test")
     .Does(() =>
     {
         EnsureAptPackages("the test suite", testSystemPackages);
+        // Tests take some inputs out of Debian packages with `apt-get download` (a face photograph, a CJK font),
+        // which needs the package lists even when nothing had to be installed.
+        EnsureAptLists();
         EnsureDirectoryDoesNotExist(testResults, new DeleteDirectorySettings { Recursive = true, Force = true });
 
         var exitCode = 0;
@@ -322,6 +325,18 @@ void EnsureAptPackages(string neededFor, params string[] packages)
     }
 
     AptGet($"install -y --no-install-recommends {list}", byHand);
+}
+
+void EnsureAptLists()
+{
+    if (aptUpdated || System.IO.Directory.EnumerateFiles("/var/lib/apt/lists", "*_Packages*").Any())
+    {
+        return;
+    }
+
+    Information("the Debian package lists are empty; updating them for the test inputs taken from Debian packages");
+    AptGet("update", "apt-get update");
+    aptUpdated = true;
 }
 
 void AptGet(string aptArguments, string byHand)
