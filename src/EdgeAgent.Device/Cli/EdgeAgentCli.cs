@@ -11,6 +11,7 @@ internal static class EdgeAgentCli
             "edgeagent: the EdgeAgent device agent. Runs ONNX models on sensor input, keeps a signed usage ledger " +
             "and reports it to the city hub.");
         root.Subcommands.Add(ModelsCommand.Build());
+        root.Subcommands.Add(InferCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }

@@ -5,6 +5,7 @@ using EdgeAgent.TestKit.Onnx;
 
 namespace EdgeAgent.Inference.Onnx.Tests.Sessions;
 
+[Collection(nameof(RunsAlone))]
 public sealed class OnnxInferenceSessionTests : IDisposable
 {
     private static readonly float[] X = [0.5f, -1f, 2f, 0.25f];

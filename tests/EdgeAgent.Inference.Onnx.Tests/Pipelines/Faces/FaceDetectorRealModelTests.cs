@@ -12,6 +12,7 @@ namespace EdgeAgent.Inference.Onnx.Tests.Pipelines.Faces;
 /// <see cref="FaceDetector"/> with the real BlazeFace ONNX model on real photographs from Debian's python3-skimage
 /// package (scikit-image's sample data) and on images the tests render.
 /// </summary>
+[Collection(nameof(RunsAlone))]
 public sealed class FaceDetectorRealModelTests(BlazeFaceSessionFixture model, ITestOutputHelper output) : IClassFixture<BlazeFaceSessionFixture>
 {
     private const string SkimageData = "usr/lib/python3/dist-packages/skimage/data/";
