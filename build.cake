@@ -51,6 +51,7 @@ var testSystemPackages = new[] { "espeak-ng" };
 
 var notBuiltYet = new[]
 {
+    "live camera and microphone sources (the demo reads files)",
     "hub with embedded MQTT broker (edgehub does not start a broker yet)",
     "signed usage/sales ledger on the device",
     "records flowing from edgeagent to edgehub",
@@ -134,12 +135,20 @@ Task("Test")
     });
 
 Task("Demo")
-    .Description("Show what works end to end today and what is not built yet; writes artifacts/demo/report.txt.")
+    .Description("Run the models on sample inputs and show what is not built yet; writes artifacts/demo/report.txt.")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .Does(() =>
     {
-        var runs = new[] { RunAgent("models list"), RunAgent("models verify") };
+        var inputs = DemoInputs();
+        var runs = new[]
+        {
+            RunAgent("models list"),
+            RunAgent("models verify"),
+            RunAgent($"infer --model silero-vad --input {inputs.CombineWithFilePath("speech.wav")}"),
+            RunAgent($"infer --model blazeface --input {inputs} --format text"),
+            RunAgent($"infer --model ppocr --input {inputs.CombineWithFilePath("bw_text.png")} --format text"),
+        };
         Information("Not built yet:");
         foreach (var item in notBuiltYet)
         {
@@ -258,6 +267,43 @@ void WriteDemoReport(IEnumerable<AgentRun> runs)
     EnsureDirectoryExists(demoReport.GetDirectory());
     System.IO.File.WriteAllLines(demoReport.FullPath, report);
     Information($"Demo report: {demoReport}");
+}
+
+// Sample inputs, none committed: photographs (a face, a cat, a page of text) from Debian's python3-skimage package,
+// taken out of the .deb without installing it, and a sentence spoken by espeak-ng.
+DirectoryPath DemoInputs()
+{
+    EnsureAptPackages("the demo's speech sample", "espeak-ng");
+    EnsureAptLists();
+    var inputs = artifacts.Combine("demo/inputs");
+    var debs = artifacts.Combine("demo/debs");
+    EnsureDirectoryExists(inputs);
+    EnsureDirectoryExists(debs);
+    var data = debs.Combine("python3-skimage/usr/lib/python3/dist-packages/skimage/data");
+    if (!FileExists(data.CombineWithFilePath("astronaut.png")))
+    {
+        RequireZero("apt-get", "download python3-skimage", debs);
+        var deb = GetFiles($"{debs}/python3-skimage_*.deb").First();
+        RequireZero("dpkg-deb", $"-x {deb} {debs.Combine("python3-skimage")}", debs);
+    }
+
+    foreach (var photo in new[] { "astronaut.png", "chelsea.png", "bw_text.png" })
+    {
+        CopyFile(data.CombineWithFilePath(photo), inputs.CombineWithFilePath(photo));
+    }
+
+    RequireZero("espeak-ng", $"-w {inputs.CombineWithFilePath("speech.wav")} \"EdgeAgent records every activation. The hub verifies each record.\"", inputs);
+    return inputs;
+}
+
+void RequireZero(string tool, string toolArguments, DirectoryPath workingDirectory)
+{
+    Information($"> {tool} {toolArguments}");
+    var exitCode = StartProcess(tool, new ProcessSettings { Arguments = toolArguments, WorkingDirectory = workingDirectory });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"`{tool} {toolArguments}` exited with code {exitCode}");
+    }
 }
 
 void PublishApp(string project, string name)
