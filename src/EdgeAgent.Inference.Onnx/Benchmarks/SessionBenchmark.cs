@@ -39,7 +39,7 @@ public static class SessionBenchmark
         using var raw = new RawLoop(loader, entry, modelPath, vector);
         var inputs = FirstInput(entry, vector);
         var shape = vector.Inputs[entry.Inputs[0].Name].Shape.ToArray();
-        FeedAll(agent, vector);
+        OnnxModelLoader.Feed(agent, vector);
 
         var warmup = Math.Max(50, iterations / 20);
         var agentTimes = new double[iterations];
@@ -107,23 +107,6 @@ public static class SessionBenchmark
         input.CopyTo(session.Input<float>(0, shape));
         session.Run();
         return session.Output<float>(0)[0];
-    }
-
-    private static void FeedAll(IInferenceSession session, SelfTestVector vector)
-    {
-        for (var i = 0; i < session.Entry.Inputs.Count; i++)
-        {
-            var spec = session.Entry.Inputs[i];
-            var input = vector.Inputs[spec.Name];
-            if (spec.Type == "int64")
-            {
-                SelfTestData.Fill(input, session.Input<long>(i, input.Shape.ToArray()));
-            }
-            else
-            {
-                SelfTestData.Fill(input, session.Input<float>(i, input.Shape.ToArray()));
-            }
-        }
     }
 
     private static float[] FirstInput(ModelEntry entry, SelfTestVector vector)

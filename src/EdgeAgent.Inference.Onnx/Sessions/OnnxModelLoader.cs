@@ -139,7 +139,8 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         return vector with { Expected = expected };
     }
 
-    private static void Feed(IInferenceSession session, SelfTestVector vector)
+    /// <summary>Writes every input of <paramref name="vector"/> into the session's input buffers.</summary>
+    internal static void Feed(IInferenceSession session, SelfTestVector vector)
     {
         for (var i = 0; i < session.Entry.Inputs.Count; i++)
         {
