@@ -4,6 +4,26 @@ namespace EdgeAgent.Core.Tests.Vision;
 
 public sealed class ImageSamplerTests
 {
+    [Theory]
+    [InlineData(4.0, 4.0, 0.0, 0.0, 32, 24, 1, 1)]      // 4x shrink: 2x2 taps
+    [InlineData(0.37, 0.37, 1.5, 2.25, 80, 60, 1, 1)]  // enlarge with a sub-pixel offset
+    [InlineData(3.9, 3.9, -20.0, -12.0, 40, 40, 2, 2)] // letterbox: part of the map falls outside, filled
+    [InlineData(31.25, 23.4, 0.0, 0.0, 4, 4, 8, 8)]    // a photograph into a thumbnail: 8x8 taps
+    [InlineData(1.0, 2.5, 0.0, 0.0, 128, 20, 1, 2)]    // different scales per axis
+    public void SampleAxisAligned_SameAsTheGeneralPath_ByteForByte(double sx, double sy, double dx, double dy, int width, int height, int tapsX, int tapsY)
+    {
+        var source = Noise(128, 96, seed: 5);
+        var map = new Affine2(sx, 0, dx, 0, sy, dy);
+        var general = new byte[width * height * 3];
+        var aligned = new byte[width * height * 3];
+
+        ImageSampler.SampleGeneral(source, map, width, height, general, 77, tapsX, tapsY);
+        ImageSampler.SampleAxisAligned(source, map, width, height, aligned, 77, tapsX, tapsY);
+
+        Assert.Equal(general, aligned);
+        Assert.Contains(aligned, v => v != 77);
+    }
+
     [Fact]
     public void Sample_IdentityMap_CopiesEveryPixelExactly()
     {
