@@ -74,12 +74,12 @@ public static partial class RecordCodec
     private static List<string> Problems(EvidenceRecord r)
     {
         var p = new List<string>();
-        if (!IdPattern().IsMatch(r.DeviceId))
+        if (!IsValidId(r.DeviceId))
         {
             p.Add($"device_id '{r.DeviceId}' must be 1-64 of A-Z a-z 0-9 . _ -");
         }
 
-        if (!IdPattern().IsMatch(r.ProductId))
+        if (!IsValidId(r.ProductId))
         {
             p.Add($"product_id '{r.ProductId}' must be 1-64 of A-Z a-z 0-9 . _ -");
         }
@@ -134,8 +134,11 @@ public static partial class RecordCodec
         return p;
     }
 
+    /// <summary>True for a valid device or product id: 1-64 of A-Z a-z 0-9 . _ - (safe as an MQTT topic segment).</summary>
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    internal static partial Regex IdPattern();
+    private static partial Regex IdPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     internal static partial Regex HashPattern();

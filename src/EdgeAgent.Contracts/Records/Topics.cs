@@ -32,7 +32,7 @@ public static partial class Topics
     private static string Device(string product, string device) => $"{Prefix}/{Segment(product, nameof(product))}/{Segment(device, nameof(device))}";
 
     private static string Segment(string value, string name) =>
-        RecordCodec.IdPattern().IsMatch(value) ? value : throw new ArgumentException($"{name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -", name);
+        RecordCodec.IsValidId(value) ? value : throw new ArgumentException($"{name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -", name);
 
     [GeneratedRegex("^ea/v1/([A-Za-z0-9._-]{1,64})/([A-Za-z0-9._-]{1,64})/(evt|ack|state|cmd/[A-Za-z0-9._-]{1,64})$")]
     private static partial Regex TopicPattern();

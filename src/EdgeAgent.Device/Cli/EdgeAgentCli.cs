@@ -10,6 +10,7 @@ internal static class EdgeAgentCli
         var root = new RootCommand(
             "edgeagent: the EdgeAgent device agent. Runs ONNX models on sensor input, keeps a signed usage ledger " +
             "and reports it to the city hub.");
+        root.Subcommands.Add(ProvisionCommand.Build());
         root.Subcommands.Add(ModelsCommand.Build());
         root.Subcommands.Add(InferCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
