@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Storage.Outbox;
+
+/// <summary>Log catalog of the SQLite outbox (event ids 4000-4099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4000, LogLevel.Information,
+        "Opened outbox {Path} (schema {Schema}): {EvidenceRecords} evidence and {TelemetryRecords} telemetry record(s), {Bytes} byte(s), acknowledged up to {Acknowledged}, last appended {LastSeq}")]
+    public static partial void Opened(ILogger logger, string path, int schema, long evidenceRecords, long telemetryRecords, long bytes, long acknowledged, long lastSeq);
+
+    [LoggerMessage(4001, LogLevel.Information, "Outbox {Path}: migrated schema {From} -> {To}")]
+    public static partial void Migrated(ILogger logger, string path, int from, int to);
+
+    [LoggerMessage(4002, LogLevel.Warning,
+        "Outbox {Path}: {Count} telemetry record(s) dropped since the last report, seq {FirstSeq}..{LastSeq}, {Bytes} byte(s)")]
+    public static partial void TelemetryDropped(ILogger logger, string path, long count, long firstSeq, long lastSeq, long bytes);
+
+    [LoggerMessage(4003, LogLevel.Warning,
+        "Outbox {Path}: byte budget reached ({Bytes} of {MaxBytes}); refusing telemetry until records are acknowledged")]
+    public static partial void TelemetryRefused(ILogger logger, string path, long bytes, long maxBytes);
+
+    [LoggerMessage(4004, LogLevel.Warning,
+        "Outbox {Path}: evidence holds {Bytes} byte(s), past the {MaxBytes}-byte budget, and no telemetry is left to drop; evidence is kept anyway")]
+    public static partial void EvidenceOverBudget(ILogger logger, string path, long bytes, long maxBytes);
+
+    [LoggerMessage(4005, LogLevel.Error, "Outbox {Path}: {Operation} failed")]
+    public static partial void OperationFailed(ILogger logger, string path, string operation, Exception exception);
+
+    [LoggerMessage(4006, LogLevel.Debug, "Outbox {Path}: closed after {Transactions} transaction(s)")]
+    public static partial void Closed(ILogger logger, string path, long transactions);
+}

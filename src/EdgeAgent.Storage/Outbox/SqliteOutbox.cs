@@ -1,0 +1,582 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Storage.Outbox;
+
+/// <summary>
+/// The device's outbox in one SQLite file (WAL, synchronous=FULL; see <see cref="OutboxSchema"/>).
+/// <para>
+/// One writer loop, started at open and stopped at dispose, owns the connection. Every request is queued to it;
+/// the appends it finds queued together are written in ONE transaction and their callers are completed only after
+/// that commit returned (group commit: one fsync for many records). <see cref="AppendAsync"/> enqueues before it
+/// returns, so a caller that allocates seqs under a lock and calls it under the same lock keeps them in order.
+/// </para>
+/// <para>
+/// Budgets: telemetry past <see cref="OutboxOptions.MaxTelemetryBytes"/> or older than
+/// <see cref="OutboxOptions.MaxTelemetryAge"/> is dropped oldest first (by seq); once the payload total would pass
+/// <see cref="OutboxOptions.MaxBytes"/>, new telemetry is refused and evidence makes room by dropping the oldest
+/// telemetry. Evidence is never dropped, not even past <see cref="OutboxOptions.MaxBytes"/>: a lost evidence record
+/// breaks the signed chain and the claim it backs, which is worse than exceeding a disk budget. Drops accumulate in
+/// the file (with the drop, in the same transaction) until <see cref="EnforceBudgetsAsync"/> reports and resets them.
+/// </para>
+/// </summary>
+internal sealed class SqliteOutbox : IOutbox
+{
+    /// <summary>Most appends committed in one transaction; more simply wait for the next one.</summary>
+    private const int MaxBatch = 1024;
+
+    private const long EvidenceClass = (long)RecordClass.Evidence;
+    private const long TelemetryClass = (long)RecordClass.Telemetry;
+
+    private readonly string _path;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly Channel<OutboxOperation> _queue =
+        Channel.CreateUnbounded<OutboxOperation>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Task _writer;
+    private OutboxState _state;
+    private long _transactions;
+    private bool _refusingTelemetry;
+    private bool _evidenceOverBudget;
+    private int _disposed;
+
+    private SqliteOutbox(string path, OutboxOptions options, TimeProvider time, ILogger logger, SqliteConnection connection)
+    {
+        _path = path;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _connection = connection;
+        _state = LoadState();
+        _insert = connection.CreateCommand();
+        _insert.CommandText =
+            "INSERT INTO records (seq, class, type, payload, bytes, appended_at) VALUES ($seq, $class, $type, $payload, $bytes, $at)";
+        _insert.Parameters.Add("$seq", SqliteType.Integer);
+        _insert.Parameters.Add("$class", SqliteType.Integer);
+        _insert.Parameters.Add("$type", SqliteType.Text);
+        _insert.Parameters.Add("$payload", SqliteType.Blob);
+        _insert.Parameters.Add("$bytes", SqliteType.Integer);
+        _insert.Parameters.Add("$at", SqliteType.Integer);
+        _writer = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed since open (group-commit tests compare it with the number of appends).</summary>
+    internal long TransactionCount => Interlocked.Read(ref _transactions);
+
+    /// <summary>Opens the outbox file and starts its writer loop.</summary>
+    /// <exception cref="IOException">The file is not an outbox, is newer, is in use, or SQLite failed.</exception>
+    public static SqliteOutbox Open(string path, OutboxOptions options, TimeProvider time, ILogger logger)
+    {
+        var connection = OutboxSchema.Open(path, logger);
+        try
+        {
+            var outbox = new SqliteOutbox(path, options, time, logger, connection);
+            var s = outbox._state;
+            Log.Opened(logger, path, OutboxSchema.CurrentVersion, s.EvidenceRecords, s.TelemetryRecords, s.TotalBytes, s.Acknowledged, s.LastSeq);
+            return outbox;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw OutboxSchema.Wrap(path, "open", e);
+        }
+    }
+
+    public ValueTask<AppendOutcome> AppendAsync(OutboxRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!Enum.IsDefined(record.Class))
+        {
+            throw new ArgumentException($"record {record.Seq} has no record class ({(int)record.Class})", nameof(record));
+        }
+
+        if (string.IsNullOrEmpty(record.Type))
+        {
+            throw new ArgumentException($"record {record.Seq} has no type", nameof(record));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<AppendOutcome>(cancellationToken);
+        }
+
+        var operation = new AppendOperation(record, cancellationToken);
+        Enqueue(operation);
+        return new ValueTask<AppendOutcome>(operation.Task);
+    }
+
+    public ValueTask<IReadOnlyList<OutboxRecord>> ReadAsync(long afterSeq, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        return Submit<IReadOnlyList<OutboxRecord>>("read", () => Read(afterSeq, max), cancellationToken);
+    }
+
+    public ValueTask AcknowledgeAsync(long seq, CancellationToken cancellationToken) =>
+        new(Submit("acknowledge", () => Acknowledge(seq), cancellationToken).AsTask());
+
+    public ValueTask<long> AcknowledgedAsync(CancellationToken cancellationToken) =>
+        Submit("read checkpoint", () => _state.Acknowledged, cancellationToken);
+
+    public ValueTask<DroppedTelemetry?> EnforceBudgetsAsync(CancellationToken cancellationToken) =>
+        Submit("enforce budgets", EnforceBudgets, cancellationToken);
+
+    public ValueTask<OutboxDepth> DepthAsync(CancellationToken cancellationToken) =>
+        Submit("depth", () => new OutboxDepth(_state.EvidenceRecords, _state.EvidenceBytes, _state.TelemetryRecords, _state.TelemetryBytes), cancellationToken);
+
+    /// <summary>Reads a pragma of the outbox's own connection (tests check the durability settings with it).</summary>
+    internal ValueTask<string> PragmaAsync(string name) =>
+        Submit("pragma", () =>
+        {
+            using var command = Command(null, $"PRAGMA {name};");
+            return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }, CancellationToken.None);
+
+    /// <summary>Stops taking requests, finishes every queued one, stops the writer loop and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _insert.Dispose();
+        _connection.Dispose();
+        Log.Closed(_logger, _path, TransactionCount);
+    }
+
+    private ValueTask<T> Submit<T>(string name, Func<T> body, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        var operation = new SingleOperation<T>(name, body);
+        Enqueue(operation);
+        return new ValueTask<T>(operation.Task.WaitAsync(cancellationToken));
+    }
+
+    private void Enqueue(OutboxOperation operation)
+    {
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(SqliteOutbox), $"outbox '{_path}' is closed");
+        }
+    }
+
+    /// <summary>The writer loop: every failure is handed to the callers it concerns; the loop itself keeps going.</summary>
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<AppendOperation>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var operation))
+            {
+                if (operation is AppendOperation append)
+                {
+                    if (append.TryClaim())
+                    {
+                        batch.Add(append);
+                        if (batch.Count == MaxBatch)
+                        {
+                            Flush(batch);
+                        }
+                    }
+
+                    continue;
+                }
+
+                Flush(batch);
+                RunSingle((SingleOperation)operation);
+            }
+
+            Flush(batch);
+        }
+    }
+
+    private void RunSingle(SingleOperation operation)
+    {
+        try
+        {
+            operation.Run();
+        }
+        catch (SqliteException e)
+        {
+            Log.OperationFailed(_logger, _path, operation.Name, e);
+            operation.Fail(OutboxSchema.Wrap(_path, operation.Name, e));
+        }
+        catch (ArgumentException e)
+        {
+            operation.Fail(e); // the caller's mistake, not the outbox's: theirs to log
+        }
+#pragma warning disable CA1031 // the loop must outlive any one request; the failure goes to its caller
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.OperationFailed(_logger, _path, operation.Name, e);
+            operation.Fail(e);
+        }
+    }
+
+    private void Flush(List<AppendOperation> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            CommitAppends(batch);
+        }
+        catch (SqliteException e)
+        {
+            Log.OperationFailed(_logger, _path, "append", e);
+            var failure = OutboxSchema.Wrap(_path, "append", e);
+            batch.ForEach(a => a.Fail(failure));
+        }
+#pragma warning disable CA1031 // the loop must outlive any one batch; the failure goes to its callers
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.OperationFailed(_logger, _path, "append", e);
+            batch.ForEach(a => a.Fail(e));
+        }
+        finally
+        {
+            _insert.Transaction = null;
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Writes a batch in one transaction; callers are completed only after the commit returned.</summary>
+    private void CommitAppends(List<AppendOperation> batch)
+    {
+        var s = _state;
+        var results = new (AppendOutcome Outcome, Exception? Error)[batch.Count];
+        var refused = false;
+        var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        using (var transaction = _connection.BeginTransaction())
+        {
+            _insert.Transaction = transaction;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var record = batch[i].Record;
+                if (record.Seq <= s.LastSeq)
+                {
+                    results[i].Error = new ArgumentException(
+                        $"outbox '{_path}': record seq {record.Seq} is not above the highest appended seq {s.LastSeq}; appends must be in increasing seq");
+                    continue;
+                }
+
+                var size = record.Payload.Length;
+                if (record.Class == RecordClass.Telemetry && s.TotalBytes + size > _options.MaxBytes)
+                {
+                    results[i].Outcome = AppendOutcome.TelemetryRefused;
+                    refused = true;
+                    continue;
+                }
+
+                Insert(record, at);
+                s.LastSeq = record.Seq;
+                if (record.Class == RecordClass.Telemetry)
+                {
+                    s.TelemetryRecords++;
+                    s.TelemetryBytes += size;
+                    DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes);
+                }
+                else
+                {
+                    s.EvidenceRecords++;
+                    s.EvidenceBytes += size;
+                    DropOldestTelemetry(transaction, ref s, x => x.TotalBytes > _options.MaxBytes);
+                }
+
+                results[i].Outcome = AppendOutcome.Stored;
+            }
+
+            if (s.LastSeq != _state.LastSeq)
+            {
+                Execute(transaction, "UPDATE checkpoint SET last_appended_seq = $v WHERE id = 1", s.LastSeq);
+            }
+
+            if (s.DroppedCount != _state.DroppedCount)
+            {
+                SaveDropped(transaction, s);
+            }
+
+            transaction.Commit();
+        }
+
+        _state = s;
+        Interlocked.Increment(ref _transactions);
+        NoteBudgetState(s, refused, storedTelemetry: Array.Exists(results, r => r.Error is null && r.Outcome == AppendOutcome.Stored));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i].Error is { } error)
+            {
+                batch[i].Fail(error);
+            }
+            else
+            {
+                batch[i].Complete(results[i].Outcome);
+            }
+        }
+    }
+
+    private void Insert(OutboxRecord record, long appendedAt)
+    {
+        var p = _insert.Parameters;
+        p[0].Value = record.Seq;
+        p[1].Value = (long)record.Class;
+        p[2].Value = record.Type;
+        p[3].Value = AsArray(record.Payload);
+        p[4].Value = (long)record.Payload.Length;
+        p[5].Value = appendedAt;
+        _insert.ExecuteNonQuery();
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
+        MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
+
+    /// <summary>Drops telemetry, oldest seq first, while <paramref name="tooMuch"/> holds for what would remain.</summary>
+    private void DropOldestTelemetry(SqliteTransaction transaction, ref OutboxState s, Func<OutboxState, bool> tooMuch)
+    {
+        if (s.TelemetryRecords == 0 || !tooMuch(s))
+        {
+            return;
+        }
+
+        long count = 0, first = 0, last = 0, bytes = 0;
+        var remaining = s;
+        using (var select = Command(transaction, $"SELECT seq, bytes FROM records WHERE class = {TelemetryClass} ORDER BY seq"))
+        using (var reader = select.ExecuteReader())
+        {
+            while (tooMuch(remaining) && reader.Read())
+            {
+                last = reader.GetInt64(0);
+                var size = reader.GetInt64(1);
+                first = count == 0 ? last : first;
+                count++;
+                bytes += size;
+                remaining.TelemetryRecords--;
+                remaining.TelemetryBytes -= size;
+            }
+        }
+
+        if (count > 0)
+        {
+            Execute(transaction, $"DELETE FROM records WHERE class = {TelemetryClass} AND seq <= $v", last);
+            s.AddDropped(count, first, last, bytes);
+        }
+    }
+
+    private void DropExpiredTelemetry(SqliteTransaction transaction, ref OutboxState s, long cutoff)
+    {
+        using var select = Command(transaction,
+            $"SELECT count(*), min(seq), max(seq), coalesce(sum(bytes), 0) FROM records WHERE class = {TelemetryClass} AND appended_at < $v", cutoff);
+        using var reader = select.ExecuteReader();
+        reader.Read();
+        var count = reader.GetInt64(0);
+        if (count > 0)
+        {
+            Execute(transaction, $"DELETE FROM records WHERE class = {TelemetryClass} AND appended_at < $v", cutoff);
+            s.AddDropped(count, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
+    }
+
+    private DroppedTelemetry? EnforceBudgets()
+    {
+        var s = _state;
+        var cutoff = (_time.GetUtcNow() - _options.MaxTelemetryAge).ToUnixTimeMilliseconds();
+        DroppedTelemetry? report;
+        using (var transaction = _connection.BeginTransaction())
+        {
+            DropExpiredTelemetry(transaction, ref s, cutoff);
+            DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes || x.TotalBytes > _options.MaxBytes);
+            if (s.DroppedCount == 0)
+            {
+                return null;
+            }
+
+            report = new DroppedTelemetry(s.DroppedCount, s.DroppedFirstSeq, s.DroppedLastSeq, s.DroppedBytes);
+            s.DroppedCount = s.DroppedFirstSeq = s.DroppedLastSeq = s.DroppedBytes = 0;
+            SaveDropped(transaction, s);
+            transaction.Commit();
+        }
+
+        _state = s;
+        Interlocked.Increment(ref _transactions);
+        Log.TelemetryDropped(_logger, _path, report.Count, report.FirstSeq, report.LastSeq, report.Bytes);
+        return report;
+    }
+
+    private bool Acknowledge(long seq)
+    {
+        var s = _state;
+        if (seq <= s.Acknowledged)
+        {
+            return false; // already acknowledged: acknowledgements are idempotent
+        }
+
+        if (seq > s.LastSeq)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seq), seq,
+                $"outbox '{_path}': acknowledgement of seq {seq} is above the highest appended seq {s.LastSeq}");
+        }
+
+        using (var transaction = _connection.BeginTransaction())
+        {
+            using (var sums = Command(transaction,
+                "SELECT class, count(*), coalesce(sum(bytes), 0) FROM records WHERE seq <= $v GROUP BY class", seq))
+            using (var reader = sums.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    if (reader.GetInt64(0) == EvidenceClass)
+                    {
+                        s.EvidenceRecords -= reader.GetInt64(1);
+                        s.EvidenceBytes -= reader.GetInt64(2);
+                    }
+                    else
+                    {
+                        s.TelemetryRecords -= reader.GetInt64(1);
+                        s.TelemetryBytes -= reader.GetInt64(2);
+                    }
+                }
+            }
+
+            Execute(transaction, "DELETE FROM records WHERE seq <= $v", seq);
+            Execute(transaction, "UPDATE checkpoint SET acknowledged_seq = $v WHERE id = 1", seq);
+            transaction.Commit();
+        }
+
+        s.Acknowledged = seq;
+        _state = s;
+        Interlocked.Increment(ref _transactions);
+        return true;
+    }
+
+    private List<OutboxRecord> Read(long afterSeq, int max)
+    {
+        using var command = Command(null, "SELECT seq, class, type, payload FROM records WHERE seq > $v ORDER BY seq LIMIT $max", afterSeq);
+        command.Parameters.AddWithValue("$max", max);
+        var records = new List<OutboxRecord>(Math.Min(max, 256));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(new OutboxRecord(reader.GetInt64(0), (RecordClass)reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+        }
+
+        return records;
+    }
+
+    private void NoteBudgetState(OutboxState s, bool refused, bool storedTelemetry)
+    {
+        if (refused && !_refusingTelemetry)
+        {
+            Log.TelemetryRefused(_logger, _path, s.TotalBytes, _options.MaxBytes);
+        }
+
+        _refusingTelemetry = refused || (_refusingTelemetry && !storedTelemetry);
+
+        var over = s.TotalBytes > _options.MaxBytes;
+        if (over && !_evidenceOverBudget)
+        {
+            Log.EvidenceOverBudget(_logger, _path, s.EvidenceBytes, _options.MaxBytes);
+        }
+
+        _evidenceOverBudget = over;
+    }
+
+    private OutboxState LoadState()
+    {
+        var s = default(OutboxState);
+        using (var command = Command(null, "SELECT acknowledged_seq, last_appended_seq FROM checkpoint WHERE id = 1"))
+        using (var reader = command.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                throw new IOException($"outbox '{_path}' has no checkpoint row; the file is damaged");
+            }
+
+            s.Acknowledged = reader.GetInt64(0);
+            s.LastSeq = reader.GetInt64(1);
+        }
+
+        using (var command = Command(null, "SELECT count, first_seq, last_seq, bytes FROM dropped_telemetry WHERE id = 1"))
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                s.DroppedCount = reader.GetInt64(0);
+                s.DroppedFirstSeq = reader.GetInt64(1);
+                s.DroppedLastSeq = reader.GetInt64(2);
+                s.DroppedBytes = reader.GetInt64(3);
+            }
+        }
+
+        using (var command = Command(null, "SELECT class, count(*), coalesce(sum(bytes), 0), max(seq) FROM records GROUP BY class"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (records, bytes) = (reader.GetInt64(1), reader.GetInt64(2));
+                if (reader.GetInt64(0) == EvidenceClass)
+                {
+                    (s.EvidenceRecords, s.EvidenceBytes) = (records, bytes);
+                }
+                else
+                {
+                    (s.TelemetryRecords, s.TelemetryBytes) = (records, bytes);
+                }
+
+                s.LastSeq = Math.Max(s.LastSeq, reader.GetInt64(3));
+            }
+        }
+
+        return s;
+    }
+
+    private void SaveDropped(SqliteTransaction transaction, OutboxState s)
+    {
+        using var command = Command(transaction, "UPDATE dropped_telemetry SET count = $c, first_seq = $f, last_seq = $l, bytes = $b WHERE id = 1");
+        command.Parameters.AddWithValue("$c", s.DroppedCount);
+        command.Parameters.AddWithValue("$f", s.DroppedFirstSeq);
+        command.Parameters.AddWithValue("$l", s.DroppedLastSeq);
+        command.Parameters.AddWithValue("$b", s.DroppedBytes);
+        command.ExecuteNonQuery();
+    }
+
+    private void Execute(SqliteTransaction transaction, string sql, long value)
+    {
+        using var command = Command(transaction, sql, value);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, long? value = null)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        if (value is { } v)
+        {
+            command.Parameters.AddWithValue("$v", v);
+        }
+
+        return command;
+    }
+}
