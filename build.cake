@@ -1,4 +1,5 @@
 // EdgeAgent build. Run through ./build.sh; `./build.sh --target=Help` lists targets and arguments.
+using System.Text.Json;
 using System.Xml.Linq;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -39,6 +40,7 @@ var artifacts = repoRoot.Combine("artifacts");
 var testResults = artifacts.Combine("test-results");
 var demoReport = artifacts.Combine("demo").CombineWithFilePath("report.txt");
 var benchOutput = File("artifacts/bench/inference.json");
+var arm64Runner = repoRoot.CombineWithFilePath("eng/arm64/run.sh");
 string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/edgeagent.dll";
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
@@ -181,6 +183,60 @@ Task("Publish")
         PublishApp("src/EdgeAgent.Hub", "edgehub");
     });
 
+Task("Arm64")
+    .Description("Publish edgeagent for linux-arm64, run it under QEMU (eng/arm64/run.sh, root): models verify, and infer on the demo inputs compared with the x64 build.")
+    .IsDependentOn("Models")
+    .Does(() =>
+    {
+        PublishApp("src/EdgeAgent.Device", "edgeagent", "linux-arm64");
+        var inputs = DemoInputs();
+        var timings = new List<(string Command, TimeSpan X64, TimeSpan Arm64)>();
+
+        var verify = RunArm64("models verify");
+        timings.Add(("models verify", TimeSpan.Zero, verify.Elapsed));
+        RequireSuccess(verify.Run);
+
+        var comparison = new Arm64Comparison();
+        foreach (var (model, file) in new[] { ("silero-vad", "speech.wav"), ("blazeface", "astronaut.png"), ("ppocr", "bw_text.png") })
+        {
+            var agentArguments = $"infer --model {model} --input {inputs.CombineWithFilePath(file)}";
+            var x64Watch = System.Diagnostics.Stopwatch.StartNew();
+            var x64 = RunAgent(agentArguments);
+            x64Watch.Stop();
+            RequireSuccess(x64);
+            var arm64 = RunArm64(agentArguments);
+            timings.Add(($"infer --model {model} --input .../{file}", x64Watch.Elapsed, arm64.Elapsed));
+            RequireSuccess(arm64.Run);
+            comparison.Compare(model, JsonResult(x64), JsonResult(arm64.Run));
+        }
+
+        Information("");
+        Information("ARM64 (QEMU) against x64, same inputs:");
+        foreach (var line in comparison.Table())
+        {
+            Information($"  {line}");
+        }
+
+        Information("");
+        Information("Wall times (x64: the built agent, dotnet edgeagent.dll; ARM64: published agent under qemu-aarch64-static):");
+        Information($"  {"edgeagent",-50} {"x64",8} {"ARM64",8}");
+        foreach (var (command, x64Time, arm64Time) in timings)
+        {
+            var x64Text = x64Time == TimeSpan.Zero ? "-" : $"{x64Time.TotalSeconds:F1} s";
+            Information($"  {command,-50} {x64Text,8} {arm64Time.TotalSeconds,6:F1} s");
+        }
+
+        if (comparison.Mismatches.Count > 0)
+        {
+            foreach (var mismatch in comparison.Mismatches)
+            {
+                Error($"MISMATCH {mismatch}");
+            }
+
+            throw new CakeException($"{comparison.Mismatches.Count} ARM64 result(s) differ from x64 beyond tolerance; first: {comparison.Mismatches[0]}");
+        }
+    });
+
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------------
@@ -306,21 +362,168 @@ void RequireZero(string tool, string toolArguments, DirectoryPath workingDirecto
     }
 }
 
-void PublishApp(string project, string name)
+// Runs the published linux-arm64 agent under QEMU through eng/arm64/run.sh (which needs root and installs
+// qemu-user-static and the arm64 libraries when missing), from the repository root, timing the whole run.
+(AgentRun Run, TimeSpan Elapsed) RunArm64(string agentArguments)
 {
-    var output = artifacts.Combine($"publish/{runtime}/{name}");
+    var output = new List<string>();
+    var errors = new List<string>();
+    var command = $"edgeagent {agentArguments}";
+    Information($"> [arm64 qemu] {command}");
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    var exitCode = StartProcess(arm64Runner.FullPath, new ProcessSettings
+    {
+        Arguments = agentArguments,
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectedStandardOutputHandler = line => Echo(line, output, Console.Out),
+        RedirectedStandardErrorHandler = line => Echo(line, errors, Console.Error),
+    });
+    watch.Stop();
+    Information($"  ({watch.Elapsed.TotalSeconds:F1} s under QEMU)");
+    return (new AgentRun($"[arm64] {command}", exitCode, output, errors), watch.Elapsed);
+}
+
+// The single JSON object `edgeagent infer` prints for one input file.
+JsonElement JsonResult(AgentRun run)
+{
+    var lines = run.Output.Where(l => l.TrimStart().StartsWith("{")).ToList();
+    if (lines.Count != 1)
+    {
+        throw new CakeException($"`{run.Command}` printed {lines.Count} JSON line(s); expected one.");
+    }
+
+    return JsonDocument.Parse(lines[0]).RootElement.Clone();
+}
+
+// Compares x64 and ARM64 `edgeagent infer` results field by field: arrays (segments, faces, lines, points) must have the
+// same length, strings (OCR text) must be identical, numbers must agree within the tolerance of their kind.
+sealed class Arm64Comparison
+{
+    // Kind of a numeric field from its name: VAD times in seconds, scores, image sizes, and pixel coordinates
+    // (x, y, w, h, keypoints, box corners).
+    static (string Kind, double Tolerance) KindOf(string path, string key) =>
+        key.EndsWith("_s") ? ("seconds", 0.02)
+        : key == "score" ? ("score", 0.01)
+        : key is "width" or "height" ? ("image size", 0.0)
+        : ("pixels", 1.0);
+
+    // Rounding slack, so that a difference of exactly the tolerance (0.02 s, 1 px, 0.01) passes.
+    const double Slack = 1e-9;
+
+    readonly Dictionary<(string Model, string Kind), (int Count, double MaxDiff, string Where, double Tolerance)> stats = new();
+
+    public List<string> Mismatches { get; } = new();
+
+    public void Compare(string model, JsonElement x64, JsonElement arm64) => Walk(model, "", "", x64, arm64);
+
+    void Walk(string model, string path, string key, JsonElement x64, JsonElement arm64)
+    {
+        if (x64.ValueKind != arm64.ValueKind)
+        {
+            Mismatches.Add($"{model} {path}: x64 has {x64.ValueKind}, ARM64 has {arm64.ValueKind}");
+            return;
+        }
+
+        switch (x64.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in x64.EnumerateObject())
+                {
+                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (arm64.TryGetProperty(property.Name, out var other))
+                    {
+                        Walk(model, child, property.Name, property.Value, other);
+                    }
+                    else
+                    {
+                        Mismatches.Add($"{model} {child}: missing from the ARM64 result");
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var (a, b) = (x64.EnumerateArray().ToList(), arm64.EnumerateArray().ToList());
+                Record(model, $"{key} (count)", path, a.Count == b.Count ? 0 : Math.Abs(a.Count - b.Count), 0);
+                if (a.Count != b.Count)
+                {
+                    Mismatches.Add($"{model} {path}: x64 has {a.Count} item(s), ARM64 has {b.Count}");
+                    return;
+                }
+
+                for (var i = 0; i < a.Count; i++)
+                {
+                    Walk(model, $"{path}[{i}]", key, a[i], b[i]);
+                }
+
+                break;
+            case JsonValueKind.String:
+                var same = x64.GetString() == arm64.GetString();
+                Record(model, key == "text" ? "text (identical)" : $"{key} (identical)", path, same ? 0 : 1, 0);
+                if (!same)
+                {
+                    Mismatches.Add($"{model} {path}: x64 \"{x64.GetString()}\", ARM64 \"{arm64.GetString()}\"");
+                }
+
+                break;
+            case JsonValueKind.Number:
+                var (kind, tolerance) = KindOf(path, key);
+                var diff = Math.Abs(x64.GetDouble() - arm64.GetDouble());
+                Record(model, kind, path, diff, tolerance);
+                if (diff > tolerance + Slack)
+                {
+                    Mismatches.Add($"{model} {path}: x64 {x64.GetDouble()}, ARM64 {arm64.GetDouble()}, |diff| {diff:G4} > {tolerance} ({kind})");
+                }
+
+                break;
+            default:
+                if (x64.GetRawText() != arm64.GetRawText())
+                {
+                    Mismatches.Add($"{model} {path}: x64 {x64.GetRawText()}, ARM64 {arm64.GetRawText()}");
+                }
+
+                break;
+        }
+    }
+
+    void Record(string model, string kind, string path, double diff, double tolerance)
+    {
+        (int Count, double MaxDiff, string Where, double Tolerance) known =
+            stats.TryGetValue((model, kind), out var s) ? s : (0, -1.0, "", tolerance);
+        stats[(model, kind)] = diff > known.MaxDiff
+            ? (known.Count + 1, diff, path, tolerance)
+            : (known.Count + 1, known.MaxDiff, known.Where, tolerance);
+    }
+
+    public IEnumerable<string> Table()
+    {
+        yield return $"{"model",-11} {"field",-22} {"compared",8} {"max |diff|",11} {"tolerance",9}  {"result",-8} worst at";
+        foreach (var ((model, kind), (count, maxDiff, where, tolerance)) in stats)
+        {
+            var result = maxDiff <= tolerance + Slack ? "ok" : "MISMATCH";
+            yield return $"{model,-11} {kind,-22} {count,8} {maxDiff,11:G4} {tolerance,9}  {result,-8} {(maxDiff > 0 ? where : "")}";
+        }
+    }
+}
+
+// forRuntime overrides --runtime (Arm64 always publishes linux-arm64).
+void PublishApp(string project, string name, string forRuntime = null)
+{
+    var rid = forRuntime ?? runtime;
+    var output = artifacts.Combine($"publish/{rid}/{name}");
     EnsureDirectoryDoesNotExist(output, new DeleteDirectorySettings { Recursive = true, Force = true });
     DotNetPublish(project, new DotNetPublishSettings
     {
         Configuration = "Release",
-        Runtime = runtime,
+        Runtime = rid,
         SelfContained = true,
         OutputDirectory = output,
         NoLogo = true,
     });
 
     var files = new System.IO.DirectoryInfo(output.FullPath).EnumerateFiles("*", System.IO.SearchOption.AllDirectories).ToList();
-    Information($"{name} ({runtime}): {files.Sum(f => f.Length) / 1048576.0:F1} MB in {files.Count} files at {output}");
+    Information($"{name} ({rid}): {files.Sum(f => f.Length) / 1048576.0:F1} MB in {files.Count} files at {output}");
 }
 
 void EnsureNode()
