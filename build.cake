@@ -44,8 +44,8 @@ var arm64Runner = repoRoot.CombineWithFilePath("eng/arm64/run.sh");
 string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/edgeagent.dll";
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
-// Later capabilities add here: mosquitto, postgresql, chromium, qemu-user-static.
-var testSystemPackages = new[] { "espeak-ng" };
+// Later capabilities add here: postgresql, chromium, qemu-user-static.
+var testSystemPackages = new[] { "espeak-ng", "mosquitto" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.
