@@ -23,24 +23,13 @@ internal static class BenchCommand
             Description = "Measured calls per side (agent and raw ONNX Runtime) per model.",
             DefaultValueFactory = _ => 10_000,
         };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "Intra-op threads, the same for both sides.",
-            DefaultValueFactory = _ => 1,
-        };
+        var threads = CatalogOptions.Threads("Intra-op threads, the same for both sides.", defaultValue: 1, minimum: 1);
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file." };
         iterations.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 100 or > 10_000_000)
             {
                 r.AddError("--iterations must be between 100 and 10000000");
-            }
-        });
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 256)
-            {
-                r.AddError("--threads must be between 1 and 256");
             }
         });
 
@@ -64,13 +53,9 @@ internal static class BenchCommand
             foreach (var name in names)
             {
                 var entry = all.Find(name) ?? throw new ModelNotInCatalogException(name, all);
-                using (await loader.LoadAsync(cache, entry, ct).ConfigureAwait(false))
-                {
-                    // Loading once through the cache checks the hashes; the benchmark loads its own sessions.
-                }
-
+                using var agent = await loader.LoadAsync(cache, entry, ct).ConfigureAwait(false);
                 stderr.WriteLine($"benchmarking {name}: {parse.GetValue(iterations)} calls per side, {parse.GetValue(threads)} thread(s)");
-                results.Add(SessionBenchmark.Run(loader, entry, cache.FilesOf(entry)[0].LocalPath, parse.GetValue(iterations)));
+                results.Add(SessionBenchmark.Run(loader, agent, cache.FilesOf(entry)[0].LocalPath, parse.GetValue(iterations)));
             }
 
             stdout.WriteLine(Table(results));

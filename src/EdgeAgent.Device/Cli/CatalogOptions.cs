@@ -22,6 +22,20 @@ internal sealed class CatalogOptions
         Description = $"Where fetched model files live (default: ${CacheVariable}, else .cache beside the catalog).",
     };
 
+    /// <summary>Intra-op threads for ONNX Runtime sessions, checked to be within 0-256 (0: one per core, where allowed).</summary>
+    public static Option<int> Threads(string description, int defaultValue, int minimum)
+    {
+        var threads = new Option<int>("--threads") { Description = description, DefaultValueFactory = _ => defaultValue };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < minimum || r.GetValueOrDefault<int>() > 256)
+            {
+                r.AddError($"--threads must be between {minimum} and 256");
+            }
+        });
+        return threads;
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Catalog);

@@ -38,7 +38,7 @@ internal static class InferCommand
         };
         var format = new Option<string>("--format") { Description = "json (one object per file) or text.", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text");
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var threads = CatalogOptions.Threads("Intra-op threads (0: one per core).", defaultValue: 0, minimum: 0);
 
         var command = new Command(
             "infer",

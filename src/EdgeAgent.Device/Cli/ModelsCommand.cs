@@ -129,11 +129,12 @@ internal static class ModelsCommand
             var path = parse.GetValue(catalog.Catalog)!.FullName;
             var entries = Select(catalog.LoadCatalog(parse), parse.GetValue(models)).Where(e => e.SelfTest is not null).ToList();
             var cache = catalog.OpenCache(parse);
+            var loader = new OnnxModelLoader(new OnnxRuntimeOptions());
             var failed = 0;
             foreach (var entry in entries)
             {
                 var recordOnly = entry with { SelfTest = entry.SelfTest! with { Expected = new Dictionary<string, SelfTestExpectation>() } };
-                using var session = await new OnnxModelLoader(new OnnxRuntimeOptions()).LoadAsync(cache, recordOnly, ct).ConfigureAwait(false);
+                using var session = await loader.LoadAsync(cache, recordOnly, ct).ConfigureAwait(false);
                 if (parse.GetValue(write))
                 {
                     var recorded = OnnxModelLoader.RecordSelfTest(session, entry.SelfTest!);

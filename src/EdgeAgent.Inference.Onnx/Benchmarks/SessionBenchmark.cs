@@ -31,11 +31,17 @@ public sealed record SessionBenchmarkResult(
 /// </summary>
 public static class SessionBenchmark
 {
+    /// <param name="loader">Builds the raw loop's session with the same options the agent's session was loaded with.</param>
+    /// <param name="agent">The agent's session, loaded (and verified) by <paramref name="loader"/>.</param>
+    /// <param name="modelPath">The verified model file the raw loop opens.</param>
+    /// <param name="iterations">Measured calls per side.</param>
+    /// <param name="progress">Optional progress, once per round.</param>
     public static SessionBenchmarkResult Run(
-        OnnxModelLoader loader, ModelEntry entry, string modelPath, int iterations, IProgress<string>? progress = null)
+        OnnxModelLoader loader, IInferenceSession agent, string modelPath, int iterations, IProgress<string>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(agent);
+        var entry = agent.Entry;
         var vector = entry.SelfTest ?? throw new InvalidOperationException($"model '{entry.Name}' has no self-test vector to benchmark with");
-        using var agent = loader.Load(entry, modelPath);
         using var raw = new RawLoop(loader, entry, modelPath, vector);
         var inputs = FirstInput(entry, vector);
         var shape = vector.Inputs[entry.Inputs[0].Name].Shape.ToArray();

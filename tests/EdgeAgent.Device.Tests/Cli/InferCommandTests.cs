@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using EdgeAgent.Contracts.Catalog;
@@ -25,7 +24,7 @@ public sealed class InferCommandTests : IDisposable
     [Fact]
     public async Task Blazeface_Photograph_PrintsTheDocumentedShape()
     {
-        var (code, output, error) = await RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", Catalog);
+        var (code, output, error) = await AgentCli.RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", Catalog);
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
@@ -47,7 +46,7 @@ public sealed class InferCommandTests : IDisposable
     {
         var wav = WriteWav("silence.wav", new float[32_000], 16_000);
 
-        var (code, output, _) = await RunAsync("infer", "--model", "silero-vad", "--input", wav, "--catalog", Catalog);
+        var (code, output, _) = await AgentCli.RunAsync("infer", "--model", "silero-vad", "--input", wav, "--catalog", Catalog);
 
         Assert.Equal(0, code);
         Assert.Equal("""{"model":"silero-vad","duration_s":2,"segments":[]}""", output.Trim());
@@ -62,7 +61,7 @@ public sealed class InferCommandTests : IDisposable
             await espeak!.WaitForExitAsync();
         }
 
-        var (code, output, _) = await RunAsync("infer", "--model", "silero-vad", "--input", wav, "--catalog", Catalog);
+        var (code, output, _) = await AgentCli.RunAsync("infer", "--model", "silero-vad", "--input", wav, "--catalog", Catalog);
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -76,7 +75,7 @@ public sealed class InferCommandTests : IDisposable
     {
         var png = RenderText("首台套认定123");
 
-        var (code, output, _) = await RunAsync("infer", "--model", "ppocr", "--input", png, "--catalog", Catalog);
+        var (code, output, _) = await AgentCli.RunAsync("infer", "--model", "ppocr", "--input", png, "--catalog", Catalog);
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -95,7 +94,7 @@ public sealed class InferCommandTests : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(dir, "b.jpg"), [0xFF, 0xD8, 0xFF, 0x00, 1, 2, 3]);
         await File.WriteAllTextAsync(Path.Combine(dir, "notes.txt"), "not an image, not looked at");
 
-        var (code, output, error) = await RunAsync("infer", "--model", "blazeface", "--input", dir, "--catalog", Catalog);
+        var (code, output, error) = await AgentCli.RunAsync("infer", "--model", "blazeface", "--input", dir, "--catalog", Catalog);
 
         Assert.Equal(ExitCodes.BadInput, code);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -121,7 +120,7 @@ public sealed class InferCommandTests : IDisposable
     {
         var path = MakeBadInput(file);
 
-        var (code, output, error) = await RunAsync("infer", "--model", model, "--input", path, "--catalog", Catalog);
+        var (code, output, error) = await AgentCli.RunAsync("infer", "--model", model, "--input", path, "--catalog", Catalog);
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Equal("", output);
@@ -136,7 +135,7 @@ public sealed class InferCommandTests : IDisposable
         File.Copy(RepositoryRoot.Combine("models", ".cache", "blazeface", "face_detection_front_128x128_barracuda.onnx"), model);
         await File.AppendAllTextAsync(model, "tampered");
 
-        var (code, _, error) = await RunAsync("infer", "--model", model, "--input", Astronaut.Value, "--catalog", Catalog);
+        var (code, _, error) = await AgentCli.RunAsync("infer", "--model", model, "--input", Astronaut.Value, "--catalog", Catalog);
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains("matches no catalog model", error, StringComparison.Ordinal);
@@ -154,7 +153,7 @@ public sealed class InferCommandTests : IDisposable
         tiny.WriteTo(cached);
         File.Move(Path.Combine(cached, tiny.FileName), Path.Combine(cached, "face_detection_front_128x128_barracuda.onnx"));
 
-        var (code, _, error) = await RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", catalog);
+        var (code, _, error) = await AgentCli.RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", catalog);
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains("model 'blazeface' refused: input 'input:0' is missing; the file has x float32[1,4]", error, StringComparison.Ordinal);
@@ -163,7 +162,7 @@ public sealed class InferCommandTests : IDisposable
     [Fact]
     public async Task ModelNotFetched_ExitsWith3SayingHowToFetch()
     {
-        var (code, _, error) = await RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", Catalog, "--cache", _temp.Combine("empty"));
+        var (code, _, error) = await AgentCli.RunAsync("infer", "--model", "blazeface", "--input", Astronaut.Value, "--catalog", Catalog, "--cache", _temp.Combine("empty"));
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains("run 'edgeagent models fetch --model blazeface'", error, StringComparison.Ordinal);
@@ -229,13 +228,5 @@ public sealed class InferCommandTests : IDisposable
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await EdgeAgentCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
     }
 }

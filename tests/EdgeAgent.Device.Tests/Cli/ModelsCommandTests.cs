@@ -1,4 +1,3 @@
-using System.CommandLine;
 using EdgeAgent.Device.Catalog;
 using EdgeAgent.Device.Cli;
 using EdgeAgent.Device.Tests.Catalog;
@@ -25,7 +24,7 @@ public sealed class ModelsCommandTests : IDisposable
     [Fact]
     public async Task Fetch_EmptyCache_FetchesAndVerifies()
     {
-        var (code, output, error) = await RunAsync("models", "fetch", "--catalog", CatalogPath);
+        var (code, output, error) = await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("", error);
@@ -37,10 +36,10 @@ public sealed class ModelsCommandTests : IDisposable
     [Fact]
     public async Task Fetch_CorruptCacheFile_IsDetectedAndFetchedAgain()
     {
-        await RunAsync("models", "fetch", "--catalog", CatalogPath);
+        await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath);
         await File.WriteAllTextAsync(CachedFile, "module.exports = 42;");
 
-        var (code, output, _) = await RunAsync("models", "fetch", "--catalog", CatalogPath);
+        var (code, output, _) = await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("is-number: cached model is corrupt", output, StringComparison.Ordinal);
@@ -54,7 +53,7 @@ public sealed class ModelsCommandTests : IDisposable
         var wrong = new string('a', 64);
         WriteCatalog(wrong);
 
-        var (code, _, error) = await RunAsync("models", "fetch", "--catalog", CatalogPath);
+        var (code, _, error) = await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains(
@@ -67,7 +66,7 @@ public sealed class ModelsCommandTests : IDisposable
     [Fact]
     public async Task Fetch_ModelNotInCatalog_ExitsWith3ListingKnownModels()
     {
-        var (code, _, error) = await RunAsync("models", "fetch", "--catalog", CatalogPath, "--model", "yolo");
+        var (code, _, error) = await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath, "--model", "yolo");
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains("model 'yolo' is not in the catalog; known: is-number", error, StringComparison.Ordinal);
@@ -78,7 +77,7 @@ public sealed class ModelsCommandTests : IDisposable
     {
         await File.WriteAllTextAsync(CatalogPath, """{ "schema": 7, "models": [] }""");
 
-        var (code, _, error) = await RunAsync("models", "list", "--catalog", CatalogPath);
+        var (code, _, error) = await AgentCli.RunAsync("models", "list", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains($"{CatalogPath}: $.schema: is 7; this build reads schema 1", error, StringComparison.Ordinal);
@@ -87,7 +86,7 @@ public sealed class ModelsCommandTests : IDisposable
     [Fact]
     public async Task Verify_NotFetched_ExitsWith3AndSaysHowToFetch()
     {
-        var (code, output, error) = await RunAsync("models", "verify", "--catalog", CatalogPath);
+        var (code, output, error) = await AgentCli.RunAsync("models", "verify", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.ModelProblem, code);
         Assert.Contains("is-number: model not fetched", error, StringComparison.Ordinal);
@@ -98,9 +97,9 @@ public sealed class ModelsCommandTests : IDisposable
     [Fact]
     public async Task List_AfterFetch_ShowsVerified()
     {
-        await RunAsync("models", "fetch", "--catalog", CatalogPath);
+        await AgentCli.RunAsync("models", "fetch", "--catalog", CatalogPath);
 
-        var (code, output, _) = await RunAsync("models", "list", "--catalog", CatalogPath);
+        var (code, output, _) = await AgentCli.RunAsync("models", "list", "--catalog", CatalogPath);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Matches(@"is-number\s+test\s+MIT\s+verified\s+is-number@7\.0\.0/index\.js", output);
@@ -113,7 +112,7 @@ public sealed class ModelsCommandTests : IDisposable
     [InlineData("models", "list")]
     public async Task Help_EveryVerb_DescribesItself(params string[] verb)
     {
-        var (code, output, _) = await RunAsync([.. verb, "--help"]);
+        var (code, output, _) = await AgentCli.RunAsync([.. verb, "--help"]);
 
         Assert.Equal(0, code);
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
@@ -134,12 +133,4 @@ public sealed class ModelsCommandTests : IDisposable
           ]
         }
         """);
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await EdgeAgentCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using EdgeAgent.Device.Cli;
 using EdgeAgent.TestKit.IO;
 
@@ -13,8 +12,8 @@ public sealed class ProvisionCommandTests : IDisposable
     [Fact]
     public async Task Provision_ThenAgain_CreatesOnceAndSaysWhatItDid()
     {
-        var (first, out1, _) = await RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--consent", "--state-dir", _temp.Path);
-        var (second, out2, _) = await RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--consent", "--state-dir", _temp.Path);
+        var (first, out1, _) = await AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--consent", "--state-dir", _temp.Path);
+        var (second, out2, _) = await AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--consent", "--state-dir", _temp.Path);
 
         Assert.Equal((0, 0), (first, second));
         Assert.Contains("provisioned device GL-0001 of product smart-glasses: new key", out1, StringComparison.Ordinal);
@@ -25,7 +24,7 @@ public sealed class ProvisionCommandTests : IDisposable
     [Fact]
     public async Task Provision_WithoutConsent_WarnsThatNothingWillBeRecorded()
     {
-        var (code, output, _) = await RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--state-dir", _temp.Path);
+        var (code, output, _) = await AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--state-dir", _temp.Path);
 
         Assert.Equal(0, code);
         Assert.Contains("NOT given (the agent will record nothing; run again with --consent)", output, StringComparison.Ordinal);
@@ -34,17 +33,9 @@ public sealed class ProvisionCommandTests : IDisposable
     [Fact]
     public async Task Provision_BadSerial_ExitsWith2()
     {
-        var (code, _, error) = await RunAsync("provision", "--device", "GL 0001", "--product", "smart-glasses", "--state-dir", _temp.Path);
+        var (code, _, error) = await AgentCli.RunAsync("provision", "--device", "GL 0001", "--product", "smart-glasses", "--state-dir", _temp.Path);
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("--device 'GL 0001' must be 1-64 of", error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await EdgeAgentCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
     }
 }
