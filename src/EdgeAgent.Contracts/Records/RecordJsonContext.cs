@@ -7,4 +7,7 @@ namespace EdgeAgent.Contracts.Records;
 [JsonSerializable(typeof(EvidenceRecord))]
 [JsonSerializable(typeof(Checkpoint))]
 [JsonSerializable(typeof(BatchAck))]
+[JsonSerializable(typeof(Tombstone))]
+[JsonSerializable(typeof(ClockSyncRequest))]
+[JsonSerializable(typeof(ClockSyncReply))]
 internal sealed partial class RecordJsonContext : JsonSerializerContext;

@@ -4,7 +4,8 @@ namespace EdgeAgent.Contracts.Records;
 
 /// <summary>
 /// The MQTT topic scheme: <c>ea/v1/{product}/{device}/evt</c> device → hub batches, <c>.../ack</c> hub → device
-/// acknowledgements, <c>.../cmd/{name}</c> hub → device commands, <c>.../state</c> retained status that is never evidence.
+/// acknowledgements, <c>.../cmd/{name}</c> hub → device commands, <c>.../state</c> retained status that is never evidence,
+/// <c>.../clock</c> the device's half of the clock-sync exchange (answered on <c>.../cmd/clock</c>).
 /// </summary>
 public static partial class Topics
 {
@@ -18,8 +19,16 @@ public static partial class Topics
 
     public static string State(string product, string device) => $"{Device(product, device)}/state";
 
+    public static string Clock(string product, string device) => $"{Device(product, device)}/clock";
+
+    /// <summary>The command name of the hub's clock-sync answer (<c>.../cmd/clock</c>).</summary>
+    public const string ClockCommand = "clock";
+
     /// <summary>The hub's subscription for every device's batches.</summary>
     public const string AllEvents = Prefix + "/+/+/evt";
+
+    /// <summary>The hub's subscription for every device's clock-sync requests.</summary>
+    public const string AllClock = Prefix + "/+/+/clock";
 
     /// <summary>Splits <c>ea/v1/{product}/{device}/{kind}[/...]</c>; false for anything else.</summary>
     public static bool TryParse(string topic, out string product, out string device, out string kind)
@@ -34,6 +43,6 @@ public static partial class Topics
     private static string Segment(string value, string name) =>
         RecordCodec.IsValidId(value) ? value : throw new ArgumentException($"{name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -", name);
 
-    [GeneratedRegex("^ea/v1/([A-Za-z0-9._-]{1,64})/([A-Za-z0-9._-]{1,64})/(evt|ack|state|cmd/[A-Za-z0-9._-]{1,64})$")]
+    [GeneratedRegex("^ea/v1/([A-Za-z0-9._-]{1,64})/([A-Za-z0-9._-]{1,64})/(evt|ack|state|clock|cmd/[A-Za-z0-9._-]{1,64})$")]
     private static partial Regex TopicPattern();
 }
