@@ -47,6 +47,8 @@ public sealed class BatchTests
         { "[]", RejectionReasons.Malformed },
         { """{"v":2,"device_id":"d","product_id":"p","records":[{}],"checkpoint":{}}""", RejectionReasons.SchemaVersion },
         { """{"v":1,"device_id":"d","product_id":"p","records":[],"checkpoint":{"seq":1,"hash":"h","key_id":"k","sig":"s"}}""", RejectionReasons.Malformed },
+        { """{"v":1,"device_id":"d","product_id":"p","records":[],"dropped":[{"seq":0,"hash":"h"}],"checkpoint":{"seq":1,"hash":"h","key_id":"k","sig":"s"}}""", RejectionReasons.Malformed },
+        { """{"v":1,"device_id":"d","product_id":"p","records":[{}],"dropped":{},"checkpoint":{"seq":1,"hash":"h","key_id":"k","sig":"s"}}""", RejectionReasons.Malformed },
         { """{"v":1,"device_id":7,"product_id":"p","records":[{}],"checkpoint":{"seq":1,"hash":"h","key_id":"k","sig":"s"}}""", RejectionReasons.Malformed },
         { """{"v":1,"device_id":"d","product_id":"p","records":[{}],"checkpoint":{"seq":1}}""", RejectionReasons.Malformed },
     };
@@ -73,6 +75,7 @@ public sealed class BatchTests
     [InlineData("ea/v1/smart-glasses/GL-0001/evt", true, "evt")]
     [InlineData("ea/v1/smart-glasses/GL-0001/cmd/rollback", true, "cmd/rollback")]
     [InlineData("ea/v1/smart-glasses/GL-0001/state", true, "state")]
+    [InlineData("ea/v1/smart-glasses/GL-0001/clock", true, "clock")]
     [InlineData("ea/v1/smart-glasses/GL-0001/evt/extra", false, "")]
     [InlineData("ea/v2/smart-glasses/GL-0001/evt", false, "")]
     [InlineData("ea/v1/smart+glasses/GL-0001/evt", false, "")]
