@@ -11,6 +11,9 @@ internal static class EdgeAgentCli
             "edgeagent: the EdgeAgent device agent. Runs ONNX models on sensor input, keeps a signed usage ledger " +
             "and reports it to the city hub.");
         root.Subcommands.Add(ProvisionCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(LedgerCommand.Build());
         root.Subcommands.Add(ModelsCommand.Build());
         root.Subcommands.Add(InferCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());

@@ -1,0 +1,139 @@
+using EdgeAgent.Core.Identity;
+using EdgeAgent.Core.Ledger;
+using EdgeAgent.Core.Outbox;
+using EdgeAgent.Core.Pipelines;
+using EdgeAgent.Core.Time;
+using EdgeAgent.Core.Usage;
+using EdgeAgent.Mqtt;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Device.Runtime;
+
+/// <summary>
+/// The composition root of <c>edgeagent run</c>: configuration (JSON file, then <c>EDGEAGENT_</c> environment variables,
+/// then <c>--set Key=Value</c>), every component's options validated before anything opens, the runtime (identity,
+/// outbox, ledger) opened, then the Generic Host with the publisher, the pipelines, usage reporting and the status file.
+/// </summary>
+internal static class AgentHost
+{
+    public const string EnvironmentPrefix = "EDGEAGENT_";
+
+    /// <summary>Runs the agent until <paramref name="cancellationToken"/> fires or the host is told to stop (SIGTERM, Ctrl-C).</summary>
+    /// <param name="extraServices">Test hosts add a component here (the crash tests' record generator); the agent adds none.</param>
+    public static async Task<int> RunAsync(
+        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IServiceCollection>? extraServices, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "edgeagent" });
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                await error.WriteLineAsync($"error: --config {configFile}: no such file").ConfigureAwait(false);
+                return Cli.ExitCodes.BadInput;
+            }
+
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                await error.WriteLineAsync($"error: --set '{setting}' must be Key=Value, e.g. --set Mqtt:Broker=mqtt://127.0.0.1:1883").ConfigureAwait(false);
+                return Cli.ExitCodes.BadInput;
+            }
+
+            overrides[setting[..eq]] = setting[(eq + 1)..];
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        Compose(builder.Services, builder.Configuration);
+        extraServices?.Invoke(builder.Services);
+
+        using var host = builder.Build();
+        var services = host.Services;
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await error.WriteLineAsync($"error: {failure}").ConfigureAwait(false);
+            }
+
+            return Cli.ExitCodes.BadInput;
+        }
+
+        var slot = services.GetRequiredService<RuntimeSlot>();
+        try
+        {
+            slot.Runtime = await AgentRuntime.OpenAsync(
+                services.GetRequiredService<IOptions<AgentOptions>>().Value,
+                services.GetRequiredService<IOptions<OutboxOptions>>().Value,
+                services.GetRequiredService<IOptions<ModelsOptions>>().Value,
+                builder.Configuration,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>(),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DeviceNotProvisionedException or IOException or UnauthorizedAccessException or Contracts.Catalog.CatalogException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return Cli.ExitCodes.Failure;
+        }
+
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return Cli.ExitCodes.Ok;
+    }
+
+    private static void Compose(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // The runtime is opened after the options were validated and before the host starts; components reach it here.
+        services.AddSingleton<RuntimeSlot>();
+        services.AddSingleton(sp => sp.GetRequiredService<RuntimeSlot>().Runtime);
+        services.AddSingleton(sp => sp.GetRequiredService<AgentRuntime>().Outbox);
+        services.AddSingleton(sp => sp.GetRequiredService<AgentRuntime>().Signal);
+        services.AddSingleton<ICheckpointSigner>(sp => sp.GetRequiredService<AgentRuntime>().Ledger);
+        services.AddSingleton<IClockSyncParty>(sp => sp.GetRequiredService<AgentRuntime>().Ledger);
+        services.AddSingleton<InferenceUsage>();
+        services.AddSingleton(sp => new UsageAccountant(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InferenceUsage>()));
+
+        // Start order; they stop in reverse, so the last records (usage, power off) are written before the publisher stops.
+        services.AddEdgeAgentMqtt(configuration);
+        services.AddHostedService<AgentLifecycle>();
+        services.AddHostedService<StatusWriter>();
+        services.AddHostedService<PipelineRunner>();
+        services.AddHostedService<UsageReporter>();
+    }
+
+    /// <summary>Holds the runtime between its opening and the host's start.</summary>
+    private sealed class RuntimeSlot
+    {
+        public AgentRuntime Runtime { get; set; } = null!;
+    }
+
+    /// <summary>The power-on and activation records at start, the power-off record at a clean stop.</summary>
+    private sealed class AgentLifecycle(AgentRuntime runtime, ILogger<AgentLifecycle> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => runtime.RecordStartAsync(logger, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => runtime.RecordStopAsync(logger, cancellationToken);
+    }
+}

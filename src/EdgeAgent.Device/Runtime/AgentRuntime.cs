@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text;
+using EdgeAgent.Contracts.Catalog;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Identity;
+using EdgeAgent.Core.Ledger;
+using EdgeAgent.Core.Outbox;
+using EdgeAgent.Core.Time;
+using EdgeAgent.Storage.Outbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Device.Runtime;
+
+/// <summary>
+/// What one start of the agent runs on: the device's identity and key, its outbox and its ledger, opened before any
+/// component starts (a device that is not provisioned, or whose outbox is held by another agent, stops here with a
+/// message saying so) and closed after every component stopped.
+/// </summary>
+internal sealed class AgentRuntime : IAsyncDisposable
+{
+    private readonly ECDsa _key;
+    private readonly AgentOptions _options;
+
+    private AgentRuntime(DeviceIdentity identity, ECDsa key, IOutbox outbox, DeviceLedger ledger, DeviceClock clock, AppendSignal signal, AgentOptions options, bool uncleanShutdown)
+    {
+        Identity = identity;
+        _key = key;
+        Outbox = outbox;
+        Ledger = ledger;
+        Clock = clock;
+        Signal = signal;
+        _options = options;
+        UncleanShutdown = uncleanShutdown;
+    }
+
+    public DeviceIdentity Identity { get; }
+
+    public IOutbox Outbox { get; }
+
+    public DeviceLedger Ledger { get; }
+
+    public DeviceClock Clock { get; }
+
+    public AppendSignal Signal { get; }
+
+    /// <summary>The previous run ended without a clean stop (a crash, kill -9 or power loss).</summary>
+    public bool UncleanShutdown { get; }
+
+    /// <exception cref="DeviceNotProvisionedException">No identity or key, or no consent to collection.</exception>
+    /// <exception cref="IOException">The outbox cannot be opened (held by another agent, not an outbox, a newer schema).</exception>
+    public static async Task<AgentRuntime> OpenAsync(
+        AgentOptions options, OutboxOptions outboxOptions, ModelsOptions models, IConfiguration configuration, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var (identity, key) = new IdentityStore(options.StateDirectory, time).Load();
+        IOutbox? outbox = null;
+        try
+        {
+            if (!identity.Consent)
+            {
+                throw new DeviceNotProvisionedException(
+                    $"device {identity.DeviceId} has no consent to collection; the agent records nothing without it. Run: edgeagent provision --device {identity.DeviceId} --product {identity.ProductId} --consent");
+            }
+
+            outbox = await SqliteOutboxFactory.OpenAsync(options.OutboxPath, outboxOptions, time, loggers.CreateLogger("EdgeAgent.Storage.Outbox"), cancellationToken).ConfigureAwait(false);
+            var clock = new DeviceClock(time, SystemClockTrustOf(options.SystemClock));
+            var signal = new AppendSignal();
+            var ledger = await DeviceLedger.OpenAsync(outbox, identity, key, clock, Digests(models, configuration), signal, loggers.CreateLogger<DeviceLedger>(), cancellationToken).ConfigureAwait(false);
+            var unclean = File.Exists(options.RunningMarkerPath);
+            await File.WriteAllTextAsync(options.RunningMarkerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            return new AgentRuntime(identity, key, outbox, ledger, clock, signal, options, unclean);
+        }
+        catch
+        {
+            if (outbox is not null)
+            {
+                await outbox.DisposeAsync().ConfigureAwait(false);
+            }
+
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes what every start writes: the power state (and whether the last run ended cleanly), the first activation.</summary>
+    public async Task RecordStartAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        await Ledger.AppendAsync(RecordTypes.PowerState, RecordData.Of(j =>
+        {
+            j.WriteString("state", "on");
+            j.WriteNumber("boot", Ledger.Boot);
+            j.WriteString("previous_shutdown", UncleanShutdown ? "unclean" : "clean");
+        }), cancellationToken).ConfigureAwait(false);
+
+        if (!Ledger.IsActivated)
+        {
+            await Ledger.EnsureActivatedAsync(RecordData.Of(j =>
+            {
+                j.WriteString("region", _options.Region ?? "unknown");
+                j.WriteNumber("boot", Ledger.Boot);
+            }), cancellationToken).ConfigureAwait(false);
+            Log.Activated(logger, Identity.DeviceId, Ledger.Head.Seq);
+        }
+
+        Log.Started(logger, Identity.DeviceId, Identity.ProductId, Ledger.Boot, Ledger.Head.Seq, UncleanShutdown ? "an unclean" : "a clean");
+    }
+
+    /// <summary>The clean stop: a last power record, then the marker goes (its absence at the next start means "clean").</summary>
+    public async Task RecordStopAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        Log.Stopping(logger, Identity.DeviceId, Ledger.Head.Seq);
+        await Ledger.AppendAsync(RecordTypes.PowerState, RecordData.Of(j =>
+        {
+            j.WriteString("state", "off");
+            j.WriteNumber("boot", Ledger.Boot);
+        }), cancellationToken).ConfigureAwait(false);
+        File.Delete(_options.RunningMarkerPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Outbox.DisposeAsync().ConfigureAwait(false);
+        _key.Dispose();
+    }
+
+    private static SystemClockTrust SystemClockTrustOf(string setting) => setting switch
+    {
+        "ntp" => SystemClockTrust.Ntp,
+        "gnss" => SystemClockTrust.Gnss,
+        "rtc" => SystemClockTrust.Rtc,
+        "none" => SystemClockTrust.None,
+        // systemd-timesyncd creates this file once the clock is synchronised (systemd-timesyncd.service(8)).
+        _ => File.Exists("/run/systemd/timesync/synchronized") ? SystemClockTrust.Ntp : SystemClockTrust.None,
+    };
+
+    /// <summary>
+    /// The digests every record carries: the configured models' pinned SHA-256s, the agent build (its main assembly file)
+    /// and the effective configuration of the agent's own sections.
+    /// </summary>
+    private static LedgerDigests Digests(ModelsOptions models, IConfiguration configuration)
+    {
+        var modelHashes = new SortedSet<string>(StringComparer.Ordinal);
+        if (models.Pipelines.Count > 0)
+        {
+            var catalog = CatalogReader.Load(models.Catalog);
+            foreach (var p in models.Pipelines)
+            {
+                foreach (var entry in catalog.Models.Where(m => m.Name == p.Model || (p.Model == "ppocr" && m.Name.StartsWith("ppocr-", StringComparison.Ordinal))))
+                {
+                    modelHashes.Add(entry.Sha256);
+                }
+            }
+        }
+
+        var agentFile = typeof(AgentRuntime).Assembly.Location;
+        var config = new StringBuilder();
+        foreach (var (key, value) in configuration.AsEnumerable()
+            .Where(kv => kv.Value is not null && new[] { AgentOptions.Section, OutboxOptions.Section, UsageOptions.Section, ModelsOptions.Section, "Mqtt" }
+                .Any(s => kv.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            config.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        return new LedgerDigests(
+            Sha256Hex(Encoding.UTF8.GetBytes(string.Join('\n', modelHashes))),
+            File.Exists(agentFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agentFile))) : Sha256Hex([]),
+            Sha256Hex(Encoding.UTF8.GetBytes(config.ToString())));
+    }
+
+    private static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

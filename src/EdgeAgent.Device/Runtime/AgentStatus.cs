@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeAgent.Device.Runtime;
+
+/// <summary>What <c>edgeagent status</c> shows: written by the running agent to <c>status.json</c> in its state directory.</summary>
+internal sealed record AgentStatus
+{
+    [JsonPropertyName("updated_ms")]
+    public required long UpdatedMs { get; init; }
+
+    [JsonPropertyName("pid")]
+    public required int Pid { get; init; }
+
+    [JsonPropertyName("device_id")]
+    public required string DeviceId { get; init; }
+
+    [JsonPropertyName("boot")]
+    public required long Boot { get; init; }
+
+    [JsonPropertyName("head_seq")]
+    public required long HeadSeq { get; init; }
+
+    [JsonPropertyName("broker")]
+    public required string Broker { get; init; }
+
+    [JsonPropertyName("connected")]
+    public required bool Connected { get; init; }
+
+    [JsonPropertyName("sent_seq")]
+    public required long SentSeq { get; init; }
+
+    [JsonPropertyName("acked_seq")]
+    public required long AckedSeq { get; init; }
+
+    [JsonPropertyName("last_ack_ms")]
+    public long? LastAckMs { get; init; }
+
+    [JsonPropertyName("last_error")]
+    public string? LastError { get; init; }
+
+    [JsonPropertyName("reconnects")]
+    public required long Reconnects { get; init; }
+
+    [JsonPropertyName("evidence_records")]
+    public required long EvidenceRecords { get; init; }
+
+    [JsonPropertyName("evidence_bytes")]
+    public required long EvidenceBytes { get; init; }
+
+    [JsonPropertyName("telemetry_records")]
+    public required long TelemetryRecords { get; init; }
+
+    [JsonPropertyName("telemetry_bytes")]
+    public required long TelemetryBytes { get; init; }
+
+    [JsonPropertyName("time_src")]
+    public required string TimeSource { get; init; }
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, AgentStatusJsonContext.Default.AgentStatus);
+
+    public static AgentStatus? Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), AgentStatusJsonContext.Default.AgentStatus);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(AgentStatus))]
+internal sealed partial class AgentStatusJsonContext : JsonSerializerContext;

