@@ -6,10 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// run [--config FILE] [--set Key=Value ...]: `edgeagent run` with one more component, the generator below, configured
-// by the Load section: Load:UntilSeq (stop once the chain head reaches it), Load:TelemetryEvery (every n-th record is
-// env.sample telemetry, the rest maintenance.performed evidence; 0 = none), Load:Writers (concurrent appenders).
-// It prints "made <seq>" after each append returned (the record is durable), which the tests check against the hub.
+// run --load FILE [--config FILE] [--set Key=Value ...]: `edgeagent run` with one more component, the generator below,
+// configured by the Load section of FILE, which is re-read whenever it changes: Load:UntilSeq (make records until the
+// chain head reaches it, then wait for a higher value), Load:TelemetryEvery (every n-th record is env.sample telemetry,
+// the rest maintenance.performed evidence; 0 = none), Load:Writers (concurrent appenders). It prints "made <seq>
+// <outcome>" after each append returned (the record is durable), which the tests check against the hub.
 if (args is not ["run", .. var rest])
 {
     Console.Error.WriteLine("usage: run [--config FILE] [--set Key=Value ...]");
@@ -17,11 +18,15 @@ if (args is not ["run", .. var rest])
 }
 
 string? config = null;
+string? load = null;
 var settings = new List<string>();
 for (var i = 0; i < rest.Length; i++)
 {
     switch (rest[i])
     {
+        case "--load" when i + 1 < rest.Length:
+            load = Path.GetFullPath(rest[++i]);
+            break;
         case "--config" when i + 1 < rest.Length:
             config = rest[++i];
             break;
@@ -34,12 +39,18 @@ for (var i = 0; i < rest.Length; i++)
     }
 }
 
-using var stop = new CancellationTokenSource();
-return await AgentHost.RunAsync(config, settings, Console.Error, services =>
+if (load is null)
 {
+    Console.Error.WriteLine("--load FILE is required");
+    return 2;
+}
+
+return await AgentHost.RunAsync(config, settings, Console.Error, (configuration, services) =>
+{
+    configuration.AddJsonFile(load, optional: false, reloadOnChange: true);
     services.AddOptions<LoadOptions>().BindConfiguration("Load");
     services.AddHostedService<LoadGenerator>();
-}, stop.Token);
+}, CancellationToken.None);
 
 internal sealed class LoadOptions
 {
@@ -50,11 +61,21 @@ internal sealed class LoadOptions
     public int Writers { get; set; } = 4;
 }
 
-internal sealed class LoadGenerator(AgentRuntime runtime, IOptions<LoadOptions> options) : BackgroundService
+internal sealed class LoadGenerator(AgentRuntime runtime, IOptionsMonitor<LoadOptions> options) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var o = options.Value;
+        var changed = new SemaphoreSlim(0);
+        using var subscription = options.OnChange(_ => changed.Release());
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await MakeAsync(options.CurrentValue, stoppingToken);
+            await changed.WaitAsync(stoppingToken);
+        }
+    }
+
+    private Task MakeAsync(LoadOptions o, CancellationToken stoppingToken)
+    {
         var counter = 0L;
         return Task.WhenAll(Enumerable.Range(0, o.Writers).Select(_ => Task.Run(async () =>
         {

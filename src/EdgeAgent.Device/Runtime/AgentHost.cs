@@ -23,9 +23,11 @@ internal static class AgentHost
     public const string EnvironmentPrefix = "EDGEAGENT_";
 
     /// <summary>Runs the agent until <paramref name="cancellationToken"/> fires or the host is told to stop (SIGTERM, Ctrl-C).</summary>
-    /// <param name="extraServices">Test hosts add a component here (the crash tests' record generator); the agent adds none.</param>
+    /// <param name="extra">
+    /// Test hosts add a component and its configuration here (the end-to-end tests' record generator); the agent adds none.
+    /// </param>
     public static async Task<int> RunAsync(
-        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IServiceCollection>? extraServices, CancellationToken cancellationToken)
+        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra, CancellationToken cancellationToken)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "edgeagent" });
         if (configFile is not null)
@@ -54,10 +56,10 @@ internal static class AgentHost
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);
+        extra?.Invoke(builder.Configuration, builder.Services);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         Compose(builder.Services, builder.Configuration);
-        extraServices?.Invoke(builder.Services);
 
         using var host = builder.Build();
         var services = host.Services;

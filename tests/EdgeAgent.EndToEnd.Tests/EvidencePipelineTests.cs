@@ -1,0 +1,166 @@
+using System.Text.Json;
+using EdgeAgent.Contracts.Records;
+
+namespace EdgeAgent.EndToEnd.Tests;
+
+/// <summary>
+/// The evidence pipeline with nothing faked: the agent process appends to its SQLite outbox and publishes over MQTT, the
+/// hub process verifies and stores, and the test kills whatever it likes in between. Each test runs against the hub's
+/// embedded broker and against Mosquitto.
+/// </summary>
+[Collection(nameof(EndToEnd))]
+public sealed class EvidencePipelineTests
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(120);
+
+    [Theory]
+    [InlineData(BrokerKind.Embedded)]
+    [InlineData(BrokerKind.Mosquitto)]
+    public async Task CrashSafety_10000RecordsThrough20KillsAndRestarts_HubHoldsTheWholeChainOnce(BrokerKind broker)
+    {
+        const int Records = 10_000;
+        const int Kills = 20;
+        await using var site = await Site.StartAsync(broker);
+        await site.SetLoadAsync(untilSeq: Records);
+        var random = new Random(20261201);
+
+        for (var kill = 1; kill <= Kills; kill++)
+        {
+            await site.StartAgentAsync();
+            var target = random.Next(50, 700);
+            if (site.Made.Count + target < Records)
+            {
+                await site.WaitForMadeAsync(target, TimeSpan.FromSeconds(60));
+            }
+
+            await site.KillAgentAsync();
+            if (kill == 7)
+            {
+                await site.RestartBrokerAsync();
+            }
+
+            if (kill == 14)
+            {
+                await site.KillHubAsync();
+                await site.StartHubAsync();
+            }
+        }
+
+        // The last run makes the rest and delivers everything; then the device is killed once more, mid-nothing.
+        await site.StartAgentAsync();
+        await Site.EventuallyAsync(() => site.Made.Concat(Site.MadeBy(site.Agent!)).DefaultIfEmpty().Max() >= Records, Drain, () => $"made up to {site.Made.Concat(Site.MadeBy(site.Agent!)).DefaultIfEmpty().Max()}");
+        await Site.EventuallyAsync(() => Acked(site) >= Head(site) && Head(site) >= Records && site.HubHead() == Head(site), Drain,
+            () => $"device head {Head(site)}, acked {Acked(site)}, hub head {site.HubHead()}");
+        var head = Head(site);
+        await site.KillAgentAsync();
+
+        var held = site.HubRecords();
+        Assert.Equal(Enumerable.Range(1, (int)head).Select(i => (long)i), held.Select(r => r.Seq));
+        Assert.Subset(held.Select(r => r.Seq).ToHashSet(), site.Made.ToHashSet());
+        AssertChainVerifies(site, held);
+        Assert.True(held.Count(r => r.Type == RecordTypes.MaintenancePerformed) >= Records - (Kills + 1) * 4, "the generator's records are the bulk of the chain");
+        Assert.Empty(site.HubRejections().Where(r => r.Key is not RejectionReasons.Gap));
+    }
+
+    [Theory]
+    [InlineData(BrokerKind.Embedded)]
+    [InlineData(BrokerKind.Mosquitto)]
+    public async Task Outage_BrokerDownWhile5000RecordsAreMade_TheyWaitOnDiskAndDrainInOrder(BrokerKind broker)
+    {
+        await using var site = await Site.StartAsync(broker);
+        await site.StartAgentAsync();
+        await site.SetLoadAsync(untilSeq: 100);
+        await Site.EventuallyAsync(() => site.HubHead() >= 100, Drain, () => $"hub head {site.HubHead()}");
+
+        await site.StopBrokerAsync();
+        var before = Head(site);
+        await site.SetLoadAsync(untilSeq: before + 5000);
+        await Site.EventuallyAsync(() => Head(site) >= before + 5000, Drain, () => $"device head {Head(site)}");
+        await Site.EventuallyAsync(() => Queued(site) >= 5000, TimeSpan.FromSeconds(10), () => $"queued {Queued(site)}");
+        Assert.False(site.AgentStatus().GetProperty("connected").GetBoolean());
+
+        await site.StartBrokerAsync();
+        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0, Drain,
+            () => $"device head {Head(site)}, queued {Queued(site)}, hub head {site.HubHead()}");
+        await site.KillAgentAsync();
+
+        var held = site.HubRecords();
+        Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
+        AssertChainVerifies(site, held);
+        Assert.Empty(site.HubRejections().Where(r => r.Key is not RejectionReasons.Gap));
+    }
+
+    [Theory]
+    [InlineData(BrokerKind.Embedded)]
+    [InlineData(BrokerKind.Mosquitto)]
+    public async Task DiskBudget_TelemetryOverItsCapWhileOffline_DroppedOldestFirstCountedAndEvidenceAllArrives(BrokerKind broker)
+    {
+        await using var site = await Site.StartAsync(broker);
+        await site.StopBrokerAsync();
+        await site.SetLoadAsync(untilSeq: 3000, telemetryEvery: 2);
+        await site.StartAgentAsync("Outbox:MaxBytes=1048576", "Outbox:MaxTelemetryBytes=65536");
+        await Site.EventuallyAsync(() => Head(site) >= 3000, Drain, () => $"device head {Head(site)}");
+        await site.StartBrokerAsync();
+        // The drop report is written within a budget interval; wait for the chain to settle and drain.
+        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords().Any(r => r.Type == RecordTypes.TelemetryDropped), Drain,
+            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}");
+        await site.KillAgentAsync();
+
+        var held = site.HubRecords();
+        Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
+        AssertChainVerifies(site, held);
+        var tombstones = held.Where(r => r.Payload is null).Select(r => r.Seq).ToList();
+        var telemetry = held.Where(r => r.Type == RecordTypes.EnvSample).Select(r => r.Seq).ToList();
+        Assert.NotEmpty(tombstones);
+        Assert.NotEmpty(telemetry);
+        Assert.True(tombstones.Max() < telemetry.Max(), "the oldest telemetry went first");
+        var reported = held.Where(r => r.Type == RecordTypes.TelemetryDropped)
+            .Sum(r => JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data").GetProperty("count").GetInt64());
+        Assert.Equal(tombstones.Count, reported);
+        // Every evidence record the agent was told was durable arrived whole.
+        var evidence = held.Where(r => r.Payload is not null).Select(r => r.Seq).ToHashSet();
+        Assert.All(site.Made.Where(s => !tombstones.Contains(s)), s => Assert.Contains(s, evidence));
+        Assert.Empty(site.HubRejections().Where(r => r.Key is not RejectionReasons.Gap));
+    }
+
+    private static long Head(Site site) => site.AgentStatus().GetProperty("head_seq").GetInt64();
+
+    private static long Acked(Site site) => site.AgentStatus().GetProperty("acked_seq").GetInt64();
+
+    private static long Queued(Site site)
+    {
+        var s = site.AgentStatus();
+        return s.GetProperty("evidence_records").GetInt64() + s.GetProperty("telemetry_records").GetInt64();
+    }
+
+    /// <summary>Re-checks what the hub holds without trusting it: every record's hash, every link, tombstones included.</summary>
+    private static void AssertChainVerifies(Site site, HubRecord[] held)
+    {
+        var head = ChainHead.Genesis;
+        foreach (var r in held)
+        {
+            if (r.Payload is { } bytes)
+            {
+                Assert.True(RecordCodec.TryDecode(bytes, out var record, out var problem), $"seq {r.Seq}: {problem}");
+                Assert.Equal(RecordCodec.Hash(bytes), r.Hash);
+                Assert.Equal((head.Seq + 1, head.Hash), (record!.Seq, record.Prev));
+                Assert.Equal(Site.Device, record.DeviceId);
+            }
+            else
+            {
+                Assert.Equal(head.Seq + 1, r.Seq);
+            }
+
+            head = new ChainHead(r.Seq, r.Hash);
+        }
+
+        // The device's signature over the newest checkpoint the hub kept vouches for everything up to it.
+        var checkpoint = site.LatestCheckpoint();
+        using var key = site.DevicePublicKey();
+        Assert.True(checkpoint.VerifiedBy(key, Site.Device), $"checkpoint over seq {checkpoint.Seq} does not verify");
+        Assert.Equal(held.Single(r => r.Seq == checkpoint.Seq).Hash, checkpoint.Hash);
+    }
+}
+
+[CollectionDefinition(nameof(EndToEnd), DisableParallelization = true)]
+public sealed class EndToEnd;
