@@ -147,6 +147,18 @@ public sealed class InMemoryOutbox : IOutbox
         }
     }
 
+    /// <summary>The highest acknowledged seq, read synchronously.</summary>
+    public long Acknowledged
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acknowledged;
+            }
+        }
+    }
+
     /// <summary>Entries still held (not yet acknowledged).</summary>
     public int Count
     {
