@@ -112,9 +112,11 @@ public sealed class OutboxPublisher : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var connected = false;
                 try
                 {
                     await ConnectAsync(client, ackTopic, clockTopic, tracker, stoppingToken).ConfigureAwait(false);
+                    connected = true;
                     _backoff.Reset();
                     sessions++;
                     var reconnects = sessions - 1;
@@ -128,7 +130,7 @@ public sealed class OutboxPublisher : BackgroundService
                 }
                 catch (Exception e)
                 {
-                    RecordFailure(broker, client.IsConnected, e);
+                    RecordFailure(broker, connected, e);
                 }
 
                 _status.Update(s => s with { Connected = false });

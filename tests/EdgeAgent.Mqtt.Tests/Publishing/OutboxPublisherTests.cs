@@ -164,4 +164,50 @@ public sealed class OutboxPublisherTests
         Assert.Single(h.Logger.Entries, e => e.EventId.Id == 5008);
         h.AssertNoErrorLogged();
     }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task ExecuteAsync_NoAckWithinAckTimeout_SendsAgainFromAckedPlusOne(string broker)
+    {
+        await using var h = await PublisherHarness.StartAsync(broker, o => o.AckTimeout = TimeSpan.FromMilliseconds(300));
+        h.Hub.Acking = false;
+        await h.Chain.AppendAsync(5);
+
+        await Eventually.TrueAsync(() => h.Hub.Arrivals.Count(s => s == 1) >= 2, "seq 1 sent again after the ack timeout");
+        Assert.Equal(5, h.Outbox.Count);
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 5007);
+
+        h.Hub.Acking = true;
+        h.Hub.AckNow();
+        await h.AckedReachesAsync(5);
+        h.AssertNoErrorLogged();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BrokerUnreachable_LogsTheFailureOncePerStreakAndKeepsTrying()
+    {
+        var port = FreePort();
+        var logger = new EdgeAgent.TestKit.Logging.ListLogger<OutboxPublisher>();
+        using var signer = new EdgeAgent.TestKit.Ledger.TestCheckpointSigner(PublisherHarness.DeviceId, PublisherHarness.ProductId);
+        var outbox = new EdgeAgent.TestKit.Outbox.InMemoryOutbox();
+        var options = new MqttOptions { Broker = $"mqtt://127.0.0.1:{port}", ReconnectMin = TimeSpan.FromMilliseconds(20), ReconnectMax = TimeSpan.FromMilliseconds(50) };
+        using var publisher = new OutboxPublisher(outbox, signer, new EdgeAgent.TestKit.Time.FakeClockSyncParty(1, TimeProvider.System), new EdgeAgent.Core.Outbox.AppendSignal(),
+            Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, logger, new Random(1));
+
+        await publisher.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => logger.Entries.Count(e => e.EventId.Id == 5002) >= 3, "several failed attempts");
+        await publisher.StopAsync(CancellationToken.None);
+
+        var warning = Assert.Single(logger.Entries, e => e.EventId.Id == 5001);
+        Assert.Contains($"mqtt://127.0.0.1:{port}", warning.Message, StringComparison.Ordinal);
+        Assert.False(publisher.Status.Connected);
+        Assert.NotNull(publisher.Status.LastError);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
