@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeAgent.Mqtt;
+
+public static class MqttServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates <see cref="MqttOptions"/> (section <c>Mqtt</c>, checked at start) and registers
+    /// <see cref="OutboxPublisher"/> as a singleton and hosted service. The composition root registers IOutbox,
+    /// ICheckpointSigner, IClockSyncParty, AppendSignal and TimeProvider.
+    /// </summary>
+    public static IServiceCollection AddEdgeAgentMqtt(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MqttOptions>()
+            .Bind(configuration.GetSection(MqttOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<OutboxPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
+        return services;
+    }
+}
