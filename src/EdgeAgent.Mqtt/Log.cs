@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(5014, LogLevel.Information, "MQTT publisher stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(5015, LogLevel.Warning, "Stopping with records unacknowledged: the hub acknowledged up to seq {AckedSeq} of {Head} within {Timeout}; the rest goes at the next start")]
+    public static partial void DrainIncomplete(ILogger logger, long ackedSeq, long head, TimeSpan timeout);
 }

@@ -72,6 +72,31 @@ public sealed class OutboxPublisher : BackgroundService
     /// <summary>A consistent snapshot, readable from any thread.</summary>
     public PublisherStatus Status => _status.Snapshot;
 
+    /// <summary>
+    /// A clean stop first gives the hub <see cref="MqttOptions.DrainTimeout"/> to acknowledge everything recorded until
+    /// now (the components that stop before the publisher write their last records), then stops the loop. Nothing is
+    /// lost either way: what is not acknowledged stays in the outbox for the next start.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_options.DrainTimeout > TimeSpan.Zero && _status.Snapshot.Connected)
+        {
+            var head = (await _outbox.HeadAsync(cancellationToken).ConfigureAwait(false)).Seq;
+            using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            drain.CancelAfter(_options.DrainTimeout);
+            try
+            {
+                await _status.WaitAsync(s => s.AckedSeq >= head || !s.Connected, drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.DrainIncomplete(_logger, _status.Snapshot.AckedSeq, head, _options.DrainTimeout);
+            }
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var broker = _options.Endpoint.ToString();

@@ -35,6 +35,37 @@ public sealed class OutboxPublisherTests
 
     [Theory]
     [MemberData(nameof(Brokers))]
+    public async Task StopAsync_RecordsAppendedJustBefore_AreAcknowledgedBeforeTheLoopStops(string broker)
+    {
+        await using var h = await PublisherHarness.StartAsync(broker);
+        await Eventually.TrueAsync(() => h.Publisher.Status.Connected, "connected");
+
+        await h.Chain.AppendAsync(25);
+        await h.Publisher.StopAsync(CancellationToken.None);
+
+        Assert.Equal(25, h.Outbox.Acknowledged);
+        Assert.Equal(0, h.Outbox.Count);
+        Assert.False(h.Publisher.Status.Connected);
+        h.AssertNoErrorLogged();
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task StopAsync_HubSilent_GivesUpAfterTheDrainTimeoutAndKeepsTheRecords(string broker)
+    {
+        await using var h = await PublisherHarness.StartAsync(broker, o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
+        await Eventually.TrueAsync(() => h.Publisher.Status.Connected, "connected");
+        h.Hub.Acking = false;
+
+        await h.Chain.AppendAsync(5);
+        await h.Publisher.StopAsync(CancellationToken.None);
+
+        Assert.Equal(5, h.Outbox.Count);
+        Assert.Contains(h.Logger.Entries, e => e.Message.Contains("Stopping with records unacknowledged", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
     public async Task ExecuteAsync_HubNeverAcks_RecordsStayInTheOutboxAfterPuback(string broker)
     {
         await using var h = await PublisherHarness.StartAsync(broker);
