@@ -39,7 +39,10 @@ internal sealed class DeviceClient : IAsyncDisposable
             subscribe.WithTopicFilter(Topics.Command(d.ProductId, d.DeviceId, Topics.ClockCommand), MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
-        await client.SubscribeAsync(subscribe.Build(), cts.Token);
+        if (devices.Length > 0)
+        {
+            await client.SubscribeAsync(subscribe.Build(), cts.Token);
+        }
         return device;
     }
 
