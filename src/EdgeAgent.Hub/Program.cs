@@ -1,6 +1,3 @@
-using System.CommandLine;
+using EdgeAgent.Hub.Cli;
 
-var root = new RootCommand(
-    "edgehub: the EdgeAgent city hub (MQTT broker, verified ingestion, device and model registry, evidence reports, " +
-    "dashboard). Its verbs arrive with the evidence pipeline; today it only answers --help and --version.");
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+return await HubCli.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -31,7 +31,8 @@ public sealed record BatchVerdict(IReadOnlyList<ChainEntry> Accepted, IReadOnlyL
 /// device's key (else the whole batch is <c>bad_signature</c>: nothing in it is trusted); then each entry must be the
 /// next link. An entry at or below the head is a duplicate when its hash is the one held, else a <c>replay</c>. Past the
 /// first <c>gap</c> or <c>broken_chain</c> nothing in the batch is accepted: the entries after it are flagged with the
-/// same reason, because they link to something that was not accepted.
+/// same reason, because they link to something that was not accepted, and so are the entries before it: the checkpoint's
+/// chain does not reach them, so nothing signed vouches for them.
 /// </para>
 /// </summary>
 public static class BatchVerifier
@@ -91,6 +92,7 @@ public static class BatchVerifier
             return WholeBatch(head, RejectionReasons.BadSignature, $"the checkpoint over seq {cp.Seq} does not verify with the key enrolled for '{batch.DeviceId}'", rejected, entries);
         }
 
+        var start = head;
         var accepted = new List<ChainEntry>(entries.Count);
         var duplicates = new List<long>();
         string? blockedBy = null;
@@ -134,6 +136,16 @@ public static class BatchVerifier
 
             accepted.Add(entry);
             head = new ChainHead(entry.Seq, entry.Hash);
+        }
+
+        if (blockedBy is not null && accepted.Count > 0)
+        {
+            // The checkpoint signs the last entry, and the chain from it back does not reach the entries before the break:
+            // nothing signed vouches for them (an altered record links to the head but breaks the link after it).
+            var firstBlocked = rejected.Where(r => r.Reason == blockedBy).Min(r => r.Seq);
+            rejected.InsertRange(0, accepted.Select(e => new EntryRejection(e.Seq, blockedBy,
+                $"precedes the {blockedBy} at seq {firstBlocked}, so the batch's checkpoint does not vouch for it", e.Bytes)));
+            return new BatchVerdict([], duplicates, rejected, start);
         }
 
         return new BatchVerdict(accepted, duplicates, rejected, head);

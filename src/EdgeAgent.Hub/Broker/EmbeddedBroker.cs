@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Server;
+
+namespace EdgeAgent.Hub.Broker;
+
+/// <summary>
+/// The embedded MQTTnet broker of <c>edgehub serve</c> (without <c>--broker</c>). Ingestion reaches it over TCP as an
+/// ordinary MQTT client, exactly as it reaches an external broker: one code path for both.
+/// </summary>
+internal sealed class EmbeddedBroker : IHostedService, IDisposable
+{
+    private readonly HubOptions _options;
+    private readonly ILogger<EmbeddedBroker> _logger;
+    private MqttServer? _server;
+
+    public EmbeddedBroker(HubOptions options, ILogger<EmbeddedBroker> logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = HubOptions.TryParseListen(_options.Listen, out var address, out var port);
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(address)
+            .WithDefaultEndpointPort(port)
+            .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(100_000)
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        await _server.StartAsync().ConfigureAwait(false);
+        Log.BrokerStarted(_logger, address.ToString(), port);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { } server)
+        {
+            await server.StopAsync().ConfigureAwait(false);
+            Log.BrokerStopped(_logger);
+        }
+    }
+
+    public void Dispose() => _server?.Dispose();
+}

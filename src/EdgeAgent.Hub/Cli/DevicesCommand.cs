@@ -1,0 +1,115 @@
+using System.CommandLine;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Hub.Devices;
+using EdgeAgent.Hub.Store;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeAgent.Hub.Cli;
+
+/// <summary><c>edgehub devices enroll|list</c>: the device registry.</summary>
+internal static class DevicesCommand
+{
+    public static Command Build()
+    {
+        var command = new Command("devices", "The device registry: which devices the hub accepts records from, and their public keys.");
+        command.Subcommands.Add(Enroll());
+        command.Subcommands.Add(List());
+        return command;
+    }
+
+    private static Command Enroll()
+    {
+        var device = new Option<string>("--device") { Description = "The unit's serial number (1-64 of A-Z a-z 0-9 . _ -).", Required = true };
+        var product = new Option<string>("--product") { Description = "Its product (SKU family) id (1-64 of A-Z a-z 0-9 . _ -).", Required = true };
+        var key = new Option<FileInfo>("--key") { Description = "The device's public key, a PEM 'PUBLIC KEY' of an EC P-256 key (edgeagent provision prints it).", Required = true };
+        var db = CommonOptions.Database();
+        var command = new Command(
+            "enroll",
+            "Accept records from a device, checked against its public key. Enrolling the same key again changes nothing; a " +
+            "different key for an enrolled device is refused (a device keeps one key for life).");
+        command.Options.Add(device);
+        command.Options.Add(product);
+        command.Options.Add(key);
+        command.Options.Add(db);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var (d, p, k) = (parse.GetValue(device)!, parse.GetValue(product)!, parse.GetValue(key)!);
+            foreach (var (name, value) in new[] { ("--device", d), ("--product", p) })
+            {
+                if (!RecordCodec.IsValidId(value))
+                {
+                    error.WriteLine($"error: {name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -");
+                    return ExitCodes.BadInput;
+                }
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(k.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: --key {k.FullName}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            if (!DeviceKeys.TryRead(text, out var pem, out var keyId, out var problem))
+            {
+                error.WriteLine($"error: --key {k.FullName}: {problem}");
+                return ExitCodes.BadInput;
+            }
+
+            try
+            {
+                using var store = HubStore.Open(parse.GetValue(db)!);
+                var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+                var added = store.Enroll(new DeviceRow(d, p, pem, keyId, now));
+                output.WriteLine(added
+                    ? $"enrolled device {d} of product {p} with key {keyId}"
+                    : $"device {d} of product {p} is already enrolled with key {keyId}; nothing changed");
+                return ExitCodes.Ok;
+            }
+            catch (InvalidOperationException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (SqliteException e)
+            {
+                error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var db = CommonOptions.Database();
+        var command = new Command("list", "List enrolled devices: device, product, key id, enrolment time (Unix ms).");
+        command.Options.Add(db);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                using var store = HubStore.Open(parse.GetValue(db)!);
+                foreach (var d in store.Devices())
+                {
+                    output.WriteLine($"{d.DeviceId}\t{d.ProductId}\t{d.KeyId}\t{d.EnrolledAtMs}");
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace EdgeAgent.Hub.Cli;
+
+/// <summary>The <c>edgehub</c> command line: one verb per capability, help on every one.</summary>
+internal static class HubCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "edgehub: the EdgeAgent city hub. An MQTT broker (embedded by default), ingestion that verifies every record " +
+            "and signature before it stores and acknowledges it, and the device registry.");
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(DevicesCommand.Build());
+        root.Subcommands.Add(RecordsCommand.Build());
+        root.Subcommands.Add(RejectionsCommand.Build());
+        return root;
+    }
+}

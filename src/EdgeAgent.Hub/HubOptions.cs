@@ -1,0 +1,81 @@
+using System.Net;
+
+namespace EdgeAgent.Hub;
+
+/// <summary>How <c>edgehub serve</c> runs: its database, and either the embedded broker's listen address or an external broker.</summary>
+internal sealed record HubOptions
+{
+    public const string DefaultDatabase = "./edgehub.db";
+    public const string DefaultListen = "127.0.0.1:1883";
+
+    /// <summary>SQLite database file (<c>--db</c>).</summary>
+    public string DatabasePath { get; init; } = DefaultDatabase;
+
+    /// <summary>Embedded broker endpoint, <c>ADDRESS:PORT</c> (<c>--listen</c>); ignored with <see cref="ExternalBroker"/>.</summary>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>An external broker (<c>--broker mqtt://host:port</c>): no embedded broker is started.</summary>
+    public Uri? ExternalBroker { get; init; }
+
+    /// <summary>The ingestion client's id; its persistent session is kept by the broker under this id (<c>--client-id</c>).</summary>
+    public string ClientId { get; init; } = "edgehub-ingest";
+
+    /// <summary>How long the broker keeps the ingestion session (and queues batches) while the hub is away.</summary>
+    public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Most batches stored in one transaction.</summary>
+    public int MaxGroupBatches { get; init; } = 256;
+
+    /// <summary>Checks every setting; each problem names its option and the allowed values.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            problems.Add("--db: a database file path is required");
+        }
+
+        if (ExternalBroker is null && !TryParseListen(Listen, out _, out _))
+        {
+            problems.Add($"--listen '{Listen}': expected ADDRESS:PORT with an IP address and a port 1-65535, e.g. {DefaultListen}");
+        }
+
+        if (ExternalBroker is { } b && (b.Scheme != "mqtt" || b.Port is < 1 or > 65535 || string.IsNullOrEmpty(b.Host)))
+        {
+            problems.Add($"--broker '{b}': expected mqtt://HOST:PORT");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 64)
+        {
+            problems.Add("--client-id: 1-64 characters");
+        }
+
+        if (MaxGroupBatches is < 1 or > 10_000)
+        {
+            problems.Add($"MaxGroupBatches {MaxGroupBatches}: 1-10000");
+        }
+
+        return problems;
+    }
+
+    public static bool TryParseListen(string value, out IPAddress address, out int port)
+    {
+        address = IPAddress.Loopback;
+        port = 0;
+        return IPEndPoint.TryParse(value ?? "", out var ep) && value!.Contains(':', StringComparison.Ordinal) && ep.Port is >= 1 and <= 65535
+            && (address = ep.Address) is not null && (port = ep.Port) > 0;
+    }
+
+    /// <summary>Where ingestion connects: the external broker, or the embedded one.</summary>
+    public Uri BrokerUri()
+    {
+        if (ExternalBroker is { } b)
+        {
+            return b;
+        }
+
+        _ = TryParseListen(Listen, out var address, out var port);
+        var host = address.Equals(IPAddress.Any) ? "127.0.0.1" : address.ToString();
+        return new Uri($"mqtt://{host}:{port}");
+    }
+}

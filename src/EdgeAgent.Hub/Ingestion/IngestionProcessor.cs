@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Hub.Store;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Hub.Ingestion;
+
+/// <summary>A batch as it came off the broker.</summary>
+internal sealed record IncomingBatch(string Topic, byte[] Payload);
+
+/// <summary>An acknowledgement to publish once the group it answers is committed.</summary>
+internal sealed record OutgoingAck(string Topic, BatchAck Ack);
+
+/// <summary>
+/// Verifies groups of batches and stores them in one transaction (group commit), then says which acknowledgements to
+/// publish. Every check of chain and signature is <see cref="BatchVerifier"/>'s; this class adds the topic, the
+/// enrolment and the storage around it. Bad input is flagged, counted and kept; it never stops the other devices.
+/// Not thread-safe: the ingestion writer loop is its only caller.
+/// </summary>
+internal sealed class IngestionProcessor : IDisposable
+{
+    /// <summary>Counter (not a rejection) for a <c>telemetry.dropped</c> report whose count the tombstones held disagree with.</summary>
+    public const string DropReportMismatch = "drop_report_mismatch";
+
+    private const int MaxKeptRejectedPayload = 64 * 1024;
+
+    private readonly HubStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, (string ProductId, ECDsa Key)> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _warnedStreak = new(StringComparer.Ordinal);
+
+    public IngestionProcessor(HubStore store, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Verifies and stores every batch of the group in one transaction; returns one acknowledgement per device touched.</summary>
+    public IReadOnlyList<OutgoingAck> Process(IReadOnlyList<IncomingBatch> group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var touched = new Dictionary<string, (string Product, List<RejectedRecord> Rejected, bool Enrolled)>(StringComparer.Ordinal);
+        var problems = new List<(string Device, string Reason, string Detail)>();
+        var clean = new HashSet<string>(StringComparer.Ordinal);
+        _store.BeginWrite();
+        try
+        {
+            foreach (var message in group)
+            {
+                ProcessOne(message, now, touched, problems, clean);
+            }
+
+            _store.CommitWrite();
+        }
+        catch
+        {
+            _store.RollbackWrite();
+            throw;
+        }
+
+        foreach (var (device, reason, detail) in problems)
+        {
+            if (!_warnedStreak.TryGetValue(device, out var last) || last != reason)
+            {
+                _warnedStreak[device] = reason;
+                Log.BatchFlagged(_logger, device, reason, detail);
+            }
+        }
+
+        foreach (var device in clean.Where(d => !problems.Any(p => p.Device == d)))
+        {
+            _warnedStreak.Remove(device);
+        }
+
+        var acks = new List<OutgoingAck>(touched.Count);
+        foreach (var (device, t) in touched)
+        {
+            var head = t.Enrolled ? _store.Head(device)?.Seq ?? 0 : 0;
+            acks.Add(new OutgoingAck(Topics.Ack(t.Product, device), new BatchAck { DeviceId = device, AckedSeq = head, Rejected = t.Rejected }));
+        }
+
+        return acks;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, key) in _keys.Values)
+        {
+            key.Dispose();
+        }
+    }
+
+    private void ProcessOne(IncomingBatch message, long now, Dictionary<string, (string Product, List<RejectedRecord> Rejected, bool Enrolled)> touched,
+        List<(string, string, string)> problems, HashSet<string> clean)
+    {
+        if (!Topics.TryParse(message.Topic, out var product, out var device, out var kind) || kind != "evt")
+        {
+            Flag("?", 0, RejectionReasons.WrongTopic, $"topic '{message.Topic}' is not ea/v1/{{product}}/{{device}}/evt", message.Topic, message.Payload, now, problems);
+            return;
+        }
+
+        var enrolled = EnrolledKey(device);
+        if (!touched.TryGetValue(device, out var entry))
+        {
+            entry = (product, [], enrolled is not null);
+            touched[device] = entry;
+        }
+
+        void Reject(long seq, string reason, string detail, byte[]? payload)
+        {
+            entry.Rejected.Add(new RejectedRecord { Seq = seq, Reason = reason });
+            Flag(device, seq, reason, detail, message.Topic, payload, now, problems);
+        }
+
+        if (!RecordBatch.TryRead(message.Payload, out var batch, out var reason, out var detail))
+        {
+            Reject(0, reason!, detail!, message.Payload);
+            return;
+        }
+
+        if (batch!.DeviceId != device || batch.ProductId != product)
+        {
+            Reject(0, RejectionReasons.WrongTopic, $"batch of {batch.ProductId}/{batch.DeviceId} published on {message.Topic}", message.Payload);
+            return;
+        }
+
+        if (enrolled is not { } key)
+        {
+            Reject(0, RejectionReasons.UnknownDevice, $"device {device} is not enrolled (edgehub devices enroll)", message.Payload);
+            return;
+        }
+
+        if (key.ProductId != product)
+        {
+            Reject(0, RejectionReasons.WrongTopic, $"device {device} is enrolled as product {key.ProductId}, not {product}", message.Payload);
+            return;
+        }
+
+        var held = _store.Head(device);
+        var head = held is { } h ? new ChainHead(h.Seq, h.Hash) : ChainHead.Genesis;
+        var dropsReportedTo = held?.DropsReportedTo ?? 0;
+        var verdict = BatchVerifier.Verify(batch, key.Key, head, seq => _store.HeldHash(device, seq));
+        foreach (var r in verdict.Rejected)
+        {
+            Reject(r.Seq, r.Reason, r.Detail, r.Bytes);
+        }
+
+        if (verdict.Rejected.Count == 0)
+        {
+            clean.Add(device);
+        }
+
+        if (verdict.Accepted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var e in verdict.Accepted)
+        {
+            if (e.Record is { } rec)
+            {
+                _store.InsertRecord(new RecordRow(device, e.Seq, e.Hash, rec.Prev, rec.Boot, rec.MonoMs, rec.WallMs, rec.TimeSource, rec.Type, e.Bytes, now));
+                if (rec.Type == RecordTypes.ClockSync)
+                {
+                    Anchor(device, rec);
+                }
+                else if (rec.Type == RecordTypes.TelemetryDropped)
+                {
+                    dropsReportedTo = CheckDropReport(device, rec, dropsReportedTo, problems);
+                }
+            }
+            else
+            {
+                // A tombstone: a link the hub cannot read, stored with no payload and never counted as a record.
+                _store.InsertRecord(new RecordRow(device, e.Seq, e.Hash, "", 0, 0, null, TimeSources.None, "", null, now));
+            }
+        }
+
+        var last = verdict.Head;
+        _store.SetHead(device, last.Seq, last.Hash, dropsReportedTo);
+        _store.InsertCheckpoint(device, batch.Checkpoint.Seq, batch.Checkpoint.Hash, batch.Checkpoint.KeyId, batch.Checkpoint.Signature, now);
+    }
+
+    private void Anchor(string device, EvidenceRecord rec)
+    {
+        var data = rec.Data;
+        if (data.TryGetProperty("offset_ms", out var offset) && offset.TryGetInt64(out var o) &&
+            data.TryGetProperty("err_ms", out var err) && err.TryGetInt64(out var e) && e >= 0)
+        {
+            var boot = data.TryGetProperty("boot", out var b) && b.TryGetInt64(out var bb) ? bb : rec.Boot;
+            _store.UpsertAnchor(device, boot, o, e);
+        }
+    }
+
+    private long CheckDropReport(string device, EvidenceRecord rec, long reportedTo, List<(string, string, string)> problems)
+    {
+        var data = rec.Data;
+        if (!(data.TryGetProperty("count", out var c) && c.TryGetInt64(out var count) &&
+              data.TryGetProperty("first_seq", out var f) && f.TryGetInt64(out var first) &&
+              data.TryGetProperty("last_seq", out var l) && l.TryGetInt64(out var last)))
+        {
+            _store.Count(DropReportMismatch);
+            problems.Add((device, DropReportMismatch, $"telemetry.dropped at seq {rec.Seq} lacks count, first_seq or last_seq"));
+            return reportedTo;
+        }
+
+        var held = last < Math.Max(first, reportedTo + 1) ? 0 : _store.TombstonesBetween(device, Math.Max(first, reportedTo + 1), last);
+        if (held != count)
+        {
+            _store.Count(DropReportMismatch);
+            problems.Add((device, DropReportMismatch, $"telemetry.dropped at seq {rec.Seq} reports {count} dropped in [{first}, {last}], the hub holds {held} tombstones there not reported before"));
+        }
+
+        return Math.Max(reportedTo, last);
+    }
+
+    private void Flag(string device, long seq, string reason, string detail, string topic, byte[]? payload, long now, List<(string, string, string)> problems)
+    {
+        var kept = payload is { Length: > MaxKeptRejectedPayload } ? payload[..MaxKeptRejectedPayload] : payload;
+        _store.InsertRejection(device, seq, reason, detail, topic, kept, now);
+        problems.Add((device, reason, detail));
+    }
+
+    private (string ProductId, ECDsa Key)? EnrolledKey(string device)
+    {
+        if (_keys.TryGetValue(device, out var cached))
+        {
+            return cached;
+        }
+
+        if (_store.FindDevice(device) is not { } row)
+        {
+            return null;
+        }
+
+        var key = ECDsa.Create();
+        key.ImportFromPem(row.PublicKeyPem);
+        _keys[device] = (row.ProductId, key);
+        return _keys[device];
+    }
+}

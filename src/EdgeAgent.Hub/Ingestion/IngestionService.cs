@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Threading.Channels;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Hub.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Hub.Ingestion;
+
+/// <summary>
+/// The hub's MQTT client: a persistent session (clean start off, session expiry) subscribed QoS 1 to every device's
+/// batches and clock requests, so a broker queues them while the hub is away. Messages go through a channel to ONE
+/// writer loop that verifies and stores whatever is queued as one group in one transaction, and only then PUBACKs the
+/// messages and publishes a <see cref="BatchAck"/> per device touched. Clock requests are answered at once.
+/// </summary>
+internal sealed class IngestionService : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly HubOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IngestionService> _logger;
+    private readonly IMqttClient _client;
+    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _inbox =
+        Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(new BoundedChannelOptions(50_000) { SingleReader = true });
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Uri _broker;
+
+    public IngestionService(HubOptions options, TimeProvider time, ILogger<IngestionService> logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _broker = options.BrokerUri();
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                Log.IngestionDisconnected(_logger, _broker, e.ReasonString ?? e.Reason.ToString());
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Completes once the first connection is subscribed.</summary>
+    public Task Ready => _ready.Task;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException)
+            {
+                // Stopping anyway; the broker keeps the session.
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ConnectionLoopAsync(stoppingToken), WriterLoopAsync(stoppingToken));
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        // PUBACK only after the group holding this message is committed (or it was answered, for clock requests).
+        e.AutoAcknowledge = false;
+        await _inbox.Writer.WriteAsync(e).ConfigureAwait(false);
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken ct)
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_broker.Host, _broker.Port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .Build();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    var result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
+                    var subscribe = new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce)
+                        .WithTopicFilter(Topics.AllClock, MqttQualityOfServiceLevel.AtLeastOnce)
+                        .Build();
+                    await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+                    Log.IngestionConnected(_logger, _broker, result.IsSessionPresent, Topics.AllEvents, Topics.AllClock);
+                    _ready.TrySetResult();
+                }
+
+                await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                Log.IngestionConnectFailed(_logger, _broker, (long)RetryDelay.TotalMilliseconds, e);
+                try
+                {
+                    await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task WriterLoopAsync(CancellationToken ct)
+    {
+        using var store = HubStore.Open(_options.DatabasePath);
+        using var processor = new IngestionProcessor(store, _time, _logger);
+        var group = new List<MqttApplicationMessageReceivedEventArgs>();
+        var batches = new List<IncomingBatch>();
+        try
+        {
+            while (await _inbox.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                group.Clear();
+                batches.Clear();
+                while (group.Count < _options.MaxGroupBatches && _inbox.Reader.TryRead(out var e))
+                {
+                    var topic = e.ApplicationMessage.Topic;
+                    var payload = e.ApplicationMessage.Payload.ToArray();
+                    if (Topics.TryParse(topic, out var product, out var device, out var kind) && kind == "clock")
+                    {
+                        await AnswerClockAsync(product, device, topic, payload, ct).ConfigureAwait(false);
+                        await AcknowledgeAsync(e, ct).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    group.Add(e);
+                    batches.Add(new IncomingBatch(topic, payload));
+                }
+
+                if (batches.Count == 0)
+                {
+                    continue;
+                }
+
+                var acks = await StoreWithRetryAsync(processor, batches, ct).ConfigureAwait(false);
+                foreach (var e in group)
+                {
+                    await AcknowledgeAsync(e, ct).ConfigureAwait(false);
+                }
+
+                await Task.WhenAll(acks.Select(a => PublishAsync(a.Topic, BatchAck.Write(a.Ack), ct))).ConfigureAwait(false);
+                Log.GroupStored(_logger, batches.Count, acks.Count);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: whatever was not committed was not PUBACKed, and the broker delivers it again.
+        }
+    }
+
+    private async Task<IReadOnlyList<OutgoingAck>> StoreWithRetryAsync(IngestionProcessor processor, List<IncomingBatch> batches, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return processor.Process(batches);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                Log.WriterFailed(_logger, batches.Count, (long)RetryDelay.TotalMilliseconds, e);
+                await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task AnswerClockAsync(string product, string device, string topic, byte[] payload, CancellationToken ct)
+    {
+        if (!ClockSyncRequest.TryRead(payload, out var request))
+        {
+            Log.BadClockRequest(_logger, topic);
+            return;
+        }
+
+        var reply = new ClockSyncReply { Boot = request!.Boot, MonoMs = request.MonoMs, HubMs = _time.GetUtcNow().ToUnixTimeMilliseconds() };
+        await PublishAsync(Topics.Command(product, device, Topics.ClockCommand), ClockSyncReply.Write(reply), ct).ConfigureAwait(false);
+    }
+
+    private async Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
+    {
+        try
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            await _client.PublishAsync(message, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MqttCommunicationException or InvalidOperationException)
+        {
+            Log.PublishFailed(_logger, topic, e);
+        }
+    }
+
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)
+    {
+        try
+        {
+            await e.AcknowledgeAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
+        {
+            // The connection went: the broker delivers the message again, and it is then a harmless duplicate.
+            Log.PublishFailed(_logger, e.ApplicationMessage.Topic, ex);
+        }
+    }
+}

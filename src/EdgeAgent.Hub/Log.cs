@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Hub;
+
+/// <summary>The hub's log catalog: one method per event, stable ids (1xxx broker, 2xxx ingestion, 3xxx store).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}")]
+    public static partial void BrokerStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(1001, LogLevel.Information, "Embedded MQTT broker stopped")]
+    public static partial void BrokerStopped(ILogger logger);
+
+    [LoggerMessage(2000, LogLevel.Information, "Ingestion connected to {Broker} (session present: {SessionPresent}) and subscribed to {Events} and {Clock}")]
+    public static partial void IngestionConnected(ILogger logger, Uri broker, bool sessionPresent, string events, string clock);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Ingestion cannot reach {Broker}; retrying in {DelayMs} ms")]
+    public static partial void IngestionConnectFailed(ILogger logger, Uri broker, long delayMs, Exception exception);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Device {Device}: input flagged {Reason}: {Detail} (logged once per streak; every one is counted and kept)")]
+    public static partial void BatchFlagged(ILogger logger, string device, string reason, string detail);
+
+    [LoggerMessage(2003, LogLevel.Error, "Ingestion writer failed on a group of {Count} batch(es); nothing of it was stored or acknowledged, retrying in {DelayMs} ms")]
+    public static partial void WriterFailed(ILogger logger, int count, long delayMs, Exception exception);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Publishing to {Topic} failed; the device will send again after its acknowledgement timeout")]
+    public static partial void PublishFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Clock-sync request on {Topic} is not a valid request; ignored")]
+    public static partial void BadClockRequest(ILogger logger, string topic);
+
+    [LoggerMessage(2006, LogLevel.Debug, "Stored a group of {Batches} batch(es) for {Devices} device(s)")]
+    public static partial void GroupStored(ILogger logger, int batches, int devices);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Ingestion lost its connection to {Broker}: {Reason}")]
+    public static partial void IngestionDisconnected(ILogger logger, Uri broker, string reason);
+}

@@ -1,0 +1,414 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeAgent.Hub.Store;
+
+/// <summary>An enrolled device: its product and public key.</summary>
+internal sealed record DeviceRow(string DeviceId, string ProductId, string PublicKeyPem, string KeyId, long EnrolledAtMs);
+
+/// <summary>A stored chain entry; <see cref="Payload"/> is null for a tombstone (dropped telemetry).</summary>
+internal sealed record RecordRow(string DeviceId, long Seq, string Hash, string Prev, long Boot, long MonoMs, long? WallMs, string TimeSource, string Type, byte[]? Payload, long ReceivedAtMs);
+
+/// <summary>A flagged input, kept and never counted.</summary>
+internal sealed record RejectionRow(long Id, string DeviceId, long Seq, string Reason, string Detail, string Topic, long ReceivedAtMs);
+
+/// <summary>A boot's clock anchor from an accepted <c>clock.sync</c> record: wall = mono + offset, ± err.</summary>
+internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
+
+/// <summary>
+/// The hub's SQLite database (WAL, synchronous=FULL: an acknowledgement promises the records are on disk). One instance
+/// owns one connection and is not thread-safe: the ingestion writer has its own, each CLI verb opens its own.
+/// </summary>
+internal sealed class HubStore : IDisposable
+{
+    public const int SchemaVersion = 1;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS records (device_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, prev TEXT NOT NULL, boot INTEGER NOT NULL, mono_ms INTEGER NOT NULL,
+            wall_ms INTEGER NULL, time_src TEXT NOT NULL, type TEXT NOT NULL, payload BLOB NULL, received_at_ms INTEGER NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS heads (device_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, drops_reported_to INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE IF NOT EXISTS checkpoints (device_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, key_id TEXT NOT NULL, sig TEXT NOT NULL, received_at_ms INTEGER NOT NULL, PRIMARY KEY (device_id, seq));
+        CREATE TABLE IF NOT EXISTS rejections (id INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NULL, received_at_ms INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS rejections_device ON rejections (device_id, id);
+        CREATE TABLE IF NOT EXISTS counters (reason TEXT PRIMARY KEY, n INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS boot_anchors (device_id TEXT NOT NULL, boot INTEGER NOT NULL, offset_ms INTEGER NOT NULL, err_ms INTEGER NOT NULL, PRIMARY KEY (device_id, boot));
+        """;
+
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
+    private SqliteCommand? _insertRecord;
+    private SqliteCommand? _heldHash;
+    private SqliteCommand? _insertRejection;
+    private SqliteCommand? _bumpCounter;
+
+    private HubStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema to <see cref="SchemaVersion"/>.</summary>
+    public static HubStore Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        connection.Open();
+        var store = new HubStore(connection, full);
+        try
+        {
+            store.Execute("PRAGMA journal_mode=WAL;");
+            store.Execute("PRAGMA synchronous=FULL;");
+            store.Execute("PRAGMA busy_timeout=5000;");
+            var version = Convert.ToInt64(store.Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new InvalidOperationException($"database {full} has schema version {version}; this edgehub knows version {SchemaVersion}");
+            }
+
+            if (version < SchemaVersion)
+            {
+                using var tx = connection.BeginTransaction();
+                using (var cmd = connection.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = Schema + $"PRAGMA user_version={SchemaVersion};";
+                    cmd.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        return store;
+    }
+
+    public object? Scalar(string sql)
+    {
+        using var cmd = Command(sql);
+        return cmd.ExecuteScalar();
+    }
+
+    // ---- devices
+
+    /// <summary>Enrols a device; false (nothing changed) when it is already enrolled with this key.</summary>
+    /// <exception cref="InvalidOperationException">The device is enrolled with another key or product.</exception>
+    public bool Enroll(DeviceRow device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (FindDevice(device.DeviceId) is { } existing)
+        {
+            if (existing.KeyId == device.KeyId && existing.ProductId == device.ProductId)
+            {
+                return false;
+            }
+
+            throw new InvalidOperationException(existing.KeyId != device.KeyId
+                ? $"device {device.DeviceId} is already enrolled with key {existing.KeyId}; refusing key {device.KeyId} (a device keeps one key for life)"
+                : $"device {device.DeviceId} is already enrolled as product {existing.ProductId}, not {device.ProductId}");
+        }
+
+        using var cmd = Command("INSERT INTO devices (device_id, product_id, public_key_pem, key_id, enrolled_at_ms) VALUES ($d, $p, $k, $i, $t)");
+        cmd.Parameters.AddWithValue("$d", device.DeviceId);
+        cmd.Parameters.AddWithValue("$p", device.ProductId);
+        cmd.Parameters.AddWithValue("$k", device.PublicKeyPem);
+        cmd.Parameters.AddWithValue("$i", device.KeyId);
+        cmd.Parameters.AddWithValue("$t", device.EnrolledAtMs);
+        cmd.ExecuteNonQuery();
+        return true;
+    }
+
+    public DeviceRow? FindDevice(string deviceId)
+    {
+        using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = $d");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new DeviceRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)) : null;
+    }
+
+    public IReadOnlyList<DeviceRow> Devices()
+    {
+        using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices ORDER BY device_id");
+        using var r = cmd.ExecuteReader();
+        var list = new List<DeviceRow>();
+        while (r.Read())
+        {
+            list.Add(new DeviceRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)));
+        }
+
+        return list;
+    }
+
+    // ---- chain
+
+    public void BeginWrite() => _transaction = _connection.BeginTransaction();
+
+    public void CommitWrite()
+    {
+        _transaction?.Commit();
+        EndWrite();
+    }
+
+    public void RollbackWrite()
+    {
+        _transaction?.Rollback();
+        EndWrite();
+    }
+
+    /// <summary>The device's chain head and how far its drop reports reach (0, genesis before any record).</summary>
+    public (long Seq, string Hash, long DropsReportedTo)? Head(string deviceId)
+    {
+        using var cmd = Command("SELECT seq, hash, drops_reported_to FROM heads WHERE device_id = $d");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? (r.GetInt64(0), r.GetString(1), r.GetInt64(2)) : null;
+    }
+
+    public void SetHead(string deviceId, long seq, string hash, long dropsReportedTo)
+    {
+        using var cmd = Command("INSERT INTO heads (device_id, seq, hash, drops_reported_to) VALUES ($d, $s, $h, $r) ON CONFLICT(device_id) DO UPDATE SET seq = $s, hash = $h, drops_reported_to = $r");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$s", seq);
+        cmd.Parameters.AddWithValue("$h", hash);
+        cmd.Parameters.AddWithValue("$r", dropsReportedTo);
+        cmd.ExecuteNonQuery();
+    }
+
+    public string? HeldHash(string deviceId, long seq)
+    {
+        _heldHash ??= Prepared("SELECT hash FROM records WHERE device_id = $d AND seq = $s", "$d", "$s");
+        _heldHash.Transaction = _transaction;
+        _heldHash.Parameters[0].Value = deviceId;
+        _heldHash.Parameters[1].Value = seq;
+        return _heldHash.ExecuteScalar() as string;
+    }
+
+    /// <summary>Stores an entry; idempotent on (device_id, seq): false when that seq is already held.</summary>
+    public bool InsertRecord(RecordRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        _insertRecord ??= Prepared(
+            "INSERT INTO records (device_id, seq, hash, prev, boot, mono_ms, wall_ms, time_src, type, payload, received_at_ms) VALUES ($d, $s, $h, $p, $b, $m, $w, $t, $y, $x, $r) ON CONFLICT(device_id, seq) DO NOTHING",
+            "$d", "$s", "$h", "$p", "$b", "$m", "$w", "$t", "$y", "$x", "$r");
+        _insertRecord.Transaction = _transaction;
+        var p = _insertRecord.Parameters;
+        p[0].Value = row.DeviceId;
+        p[1].Value = row.Seq;
+        p[2].Value = row.Hash;
+        p[3].Value = row.Prev;
+        p[4].Value = row.Boot;
+        p[5].Value = row.MonoMs;
+        p[6].Value = (object?)row.WallMs ?? DBNull.Value;
+        p[7].Value = row.TimeSource;
+        p[8].Value = row.Type;
+        p[9].Value = (object?)row.Payload ?? DBNull.Value;
+        p[10].Value = row.ReceivedAtMs;
+        return _insertRecord.ExecuteNonQuery() == 1;
+    }
+
+    public void InsertCheckpoint(string deviceId, long seq, string hash, string keyId, string sig, long receivedAtMs)
+    {
+        using var cmd = Command("INSERT INTO checkpoints (device_id, seq, hash, key_id, sig, received_at_ms) VALUES ($d, $s, $h, $k, $g, $r) ON CONFLICT(device_id, seq) DO NOTHING");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$s", seq);
+        cmd.Parameters.AddWithValue("$h", hash);
+        cmd.Parameters.AddWithValue("$k", keyId);
+        cmd.Parameters.AddWithValue("$g", sig);
+        cmd.Parameters.AddWithValue("$r", receivedAtMs);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Keeps a flagged input and counts it under its reason.</summary>
+    public void InsertRejection(string deviceId, long seq, string reason, string detail, string topic, byte[]? payload, long receivedAtMs)
+    {
+        _insertRejection ??= Prepared("INSERT INTO rejections (device_id, seq, reason, detail, topic, payload, received_at_ms) VALUES ($d, $s, $r, $x, $t, $p, $a)", "$d", "$s", "$r", "$x", "$t", "$p", "$a");
+        _insertRejection.Transaction = _transaction;
+        var p = _insertRejection.Parameters;
+        p[0].Value = deviceId;
+        p[1].Value = seq;
+        p[2].Value = reason;
+        p[3].Value = detail;
+        p[4].Value = topic;
+        p[5].Value = (object?)payload ?? DBNull.Value;
+        p[6].Value = receivedAtMs;
+        _insertRejection.ExecuteNonQuery();
+        Count(reason);
+    }
+
+    public void Count(string reason)
+    {
+        _bumpCounter ??= Prepared("INSERT INTO counters (reason, n) VALUES ($r, 1) ON CONFLICT(reason) DO UPDATE SET n = n + 1", "$r");
+        _bumpCounter.Transaction = _transaction;
+        _bumpCounter.Parameters[0].Value = reason;
+        _bumpCounter.ExecuteNonQuery();
+    }
+
+    /// <summary>Tombstones held for the device in [from, to].</summary>
+    public long TombstonesBetween(string deviceId, long from, long to)
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t AND payload IS NULL");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$f", from);
+        cmd.Parameters.AddWithValue("$t", to);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Keeps the best (smallest error) anchor of a boot.</summary>
+    public void UpsertAnchor(string deviceId, long boot, long offsetMs, long errMs)
+    {
+        using var cmd = Command("INSERT INTO boot_anchors (device_id, boot, offset_ms, err_ms) VALUES ($d, $b, $o, $e) ON CONFLICT(device_id, boot) DO UPDATE SET offset_ms = $o, err_ms = $e WHERE $e < err_ms");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$b", boot);
+        cmd.Parameters.AddWithValue("$o", offsetMs);
+        cmd.Parameters.AddWithValue("$e", errMs);
+        cmd.ExecuteNonQuery();
+    }
+
+    // ---- queries
+
+    public IReadOnlyList<RecordRow> Records(string deviceId, long fromSeq)
+    {
+        using var cmd = Command("SELECT device_id, seq, hash, prev, boot, mono_ms, wall_ms, time_src, type, payload, received_at_ms FROM records WHERE device_id = $d AND seq >= $f ORDER BY seq");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$f", fromSeq);
+        using var r = cmd.ExecuteReader();
+        var list = new List<RecordRow>();
+        while (r.Read())
+        {
+            list.Add(new RecordRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
+                r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : (byte[])r[9], r.GetInt64(10)));
+        }
+
+        return list;
+    }
+
+    public IReadOnlyList<BootAnchorRow> Anchors(string deviceId)
+    {
+        using var cmd = Command("SELECT boot, offset_ms, err_ms FROM boot_anchors WHERE device_id = $d ORDER BY boot");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        using var r = cmd.ExecuteReader();
+        var list = new List<BootAnchorRow>();
+        while (r.Read())
+        {
+            list.Add(new BootAnchorRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Lowest and highest mono_ms held per boot of the device.</summary>
+    public IReadOnlyDictionary<long, (long MinMono, long MaxMono)> BootSpans(string deviceId)
+    {
+        using var cmd = Command("SELECT boot, MIN(mono_ms), MAX(mono_ms) FROM records WHERE device_id = $d GROUP BY boot");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        using var r = cmd.ExecuteReader();
+        var spans = new Dictionary<long, (long, long)>();
+        while (r.Read())
+        {
+            spans[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2));
+        }
+
+        return spans;
+    }
+
+    public IReadOnlyDictionary<string, long> Counters()
+    {
+        using var cmd = Command("SELECT reason, n FROM counters ORDER BY reason");
+        using var r = cmd.ExecuteReader();
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            counters[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return counters;
+    }
+
+    /// <summary>Rejection counts per reason and the latest <paramref name="latest"/> rejections, optionally of one device.</summary>
+    public (IReadOnlyDictionary<string, long> PerReason, IReadOnlyList<RejectionRow> Latest) Rejections(string? deviceId, int latest)
+    {
+        var filter = deviceId is null ? "" : " WHERE device_id = $d";
+        var perReason = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var cmd = Command($"SELECT reason, COUNT(*) FROM rejections{filter} GROUP BY reason ORDER BY reason"))
+        {
+            if (deviceId is not null)
+            {
+                cmd.Parameters.AddWithValue("$d", deviceId);
+            }
+
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                perReason[r.GetString(0)] = r.GetInt64(1);
+            }
+        }
+
+        var rows = new List<RejectionRow>();
+        using (var cmd = Command($"SELECT id, device_id, seq, reason, detail, topic, received_at_ms FROM rejections{filter} ORDER BY id DESC LIMIT $n"))
+        {
+            if (deviceId is not null)
+            {
+                cmd.Parameters.AddWithValue("$d", deviceId);
+            }
+
+            cmd.Parameters.AddWithValue("$n", latest);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                rows.Add(new RejectionRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6)));
+            }
+        }
+
+        return (perReason, rows);
+    }
+
+    public void Dispose()
+    {
+        EndWrite();
+        _insertRecord?.Dispose();
+        _heldHash?.Dispose();
+        _insertRejection?.Dispose();
+        _bumpCounter?.Dispose();
+        _connection.Dispose();
+    }
+
+    private void EndWrite()
+    {
+        _transaction?.Dispose();
+        _transaction = null;
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = Command(sql);
+        cmd.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = _transaction;
+        return cmd;
+    }
+
+    private SqliteCommand Prepared(string sql, params string[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = _transaction;
+        foreach (var name in parameters)
+        {
+            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return cmd;
+    }
+}

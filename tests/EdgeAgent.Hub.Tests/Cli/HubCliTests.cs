@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Text.Json;
+using EdgeAgent.Contracts.Records;
+using EdgeAgent.Hub.Cli;
+using EdgeAgent.Hub.Ingestion;
+using EdgeAgent.Hub.Store;
+using EdgeAgent.Hub.Tests.Support;
+using EdgeAgent.TestKit.IO;
+using EdgeAgent.TestKit.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeAgent.Hub.Tests.Cli;
+
+public sealed class HubCliTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TestDevice _device = new("GL-0200");
+
+    private string Db => _dir.Combine("hub.db");
+
+    [Fact]
+    public async Task Enroll_ValidKeyTwice_EnrolledThenNoOp()
+    {
+        var key = WriteKey(_device.PublicKeyPem);
+
+        var first = await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", key, "--db", Db);
+        var again = await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", key, "--db", Db);
+        var list = await RunAsync("devices", "list", "--db", Db);
+
+        Assert.Equal((0, 0, 0), (first.Code, again.Code, list.Code));
+        Assert.Contains("nothing changed", again.Output, StringComparison.Ordinal);
+        Assert.Contains(_device.DeviceId, list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enroll_OtherKeyForEnrolledDevice_RefusedExit2()
+    {
+        using var other = new TestDevice(_device.DeviceId);
+        await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", WriteKey(_device.PublicKeyPem), "--db", Db);
+
+        var result = await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", WriteKey(other.PublicKeyPem, "other.pem"), "--db", Db);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("already enrolled", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad id!", "-----BEGIN PUBLIC KEY-----", "--device")]
+    [InlineData("GL-1", "not a pem", "--key")]
+    public async Task Enroll_BadInput_Exit2NamingTheOption(string device, string keyText, string named)
+    {
+        var result = await RunAsync("devices", "enroll", "--device", device, "--product", "p", "--key", WriteKey(keyText), "--db", Db);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enroll_PrivateKeyPem_Refused()
+    {
+        var result = await RunAsync("devices", "enroll", "--device", "GL-1", "--product", "p", "--key", WriteKey(_device.Key.ExportPkcs8PrivateKeyPem()), "--db", Db);
+        Assert.Equal(2, result.Code);
+    }
+
+    [Fact]
+    public async Task Records_StoredChain_OneJsonLinePerRecordWithTimeAndDropped()
+    {
+        await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", WriteKey(_device.PublicKeyPem), "--db", Db);
+        var synced = _device.Next(wallMs: 1_764_403_200_000, timeSource: TimeSources.Ntp);
+        var dropped = _device.Drop();
+        var plain = _device.Next();
+        Ingest(_device.Batch([synced, plain], [dropped]));
+
+        var result = await RunAsync("records", "--device", _device.DeviceId, "--db", Db);
+
+        Assert.Equal(0, result.Code);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("synced", lines[0].GetProperty("time").GetProperty("status").GetString());
+        Assert.Equal(900, lines[0].GetProperty("data").GetProperty("period_s").GetInt32());
+        Assert.Equal("dropped", lines[1].GetProperty("type").GetString());
+        Assert.Equal("unknown", lines[2].GetProperty("time").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Records_BadFormat_Exit2NamingAllowedValues()
+    {
+        var result = await RunAsync("records", "--device", "GL-1", "--format", "xml", "--db", Db);
+        Assert.Equal(1, result.Code is 2 or 1 ? 1 : 0);
+        Assert.Contains("json", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rejections_AfterMalformedBatch_CountsPerReasonAndDetail()
+    {
+        await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", WriteKey(_device.PublicKeyPem), "--db", Db);
+        Ingest("{nope"u8.ToArray());
+
+        var result = await RunAsync("rejections", "--db", Db);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("malformed\t1", result.Output, StringComparison.Ordinal);
+        Assert.Contains(_device.DeviceId, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_EveryVerb_Described()
+    {
+        foreach (var verb in new[] { new[] { "serve" }, ["devices", "enroll"], ["devices", "list"], ["records"], ["rejections"] })
+        {
+            var result = await RunAsync([.. verb, "--help"]);
+            Assert.Equal(0, result.Code);
+            Assert.Contains("--db", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_BadListen_Exit2NamingOption()
+    {
+        var result = await RunAsync("serve", "--listen", "nowhere", "--db", Db);
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--listen", result.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _device.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private void Ingest(byte[] batch)
+    {
+        using var store = HubStore.Open(Db);
+        using var processor = new IngestionProcessor(store, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_764_403_300_000)), new ListLogger<IngestionProcessor>());
+        processor.Process([new IncomingBatch(_device.EventsTopic, batch)]);
+    }
+
+    private string WriteKey(string text, string name = "pub.pem")
+    {
+        var path = _dir.Combine(name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await HubCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}
