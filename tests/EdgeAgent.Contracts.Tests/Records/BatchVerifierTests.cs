@@ -82,20 +82,36 @@ public sealed class BatchVerifierTests
     }
 
     [Fact]
-    public void Verify_RemovedRecord_IsGapAndNothingAfterItIsAccepted()
+    public void Verify_RemovedRecord_IsGapAndNothingInTheBatchIsAccepted()
     {
         using var key = NewKey();
         var chain = HonestChain(5);
 
         var verdict = BatchVerifier.Verify(Batch(key, [chain[0], chain[2], chain[3], chain[4]]), key, ChainHead.Genesis, NothingHeld);
 
-        Assert.Equal([1L], verdict.Accepted.Select(e => e.Seq));
-        Assert.Equal([(3L, RejectionReasons.Gap), (4L, RejectionReasons.Gap), (5L, RejectionReasons.Gap)], verdict.Rejected.Select(r => (r.Seq, r.Reason)));
-        Assert.Equal(1, verdict.Head.Seq);
+        // Record 1 links to the head, but the checkpoint's chain (5, 4, 3) does not reach it: nothing signed vouches for it.
+        Assert.Empty(verdict.Accepted);
+        Assert.Equal([(1L, RejectionReasons.Gap), (3L, RejectionReasons.Gap), (4L, RejectionReasons.Gap), (5L, RejectionReasons.Gap)],
+            verdict.Rejected.Select(r => (r.Seq, r.Reason)).OrderBy(r => r.Item1));
+        Assert.Equal(ChainHead.Genesis, verdict.Head);
     }
 
     [Fact]
-    public void Verify_AlteredRecordResigned_IsBrokenChainAtTheNextLink()
+    public void Verify_RemovedRecordAcrossBatches_LaterBatchIsAGapAndTheHeadStays()
+    {
+        using var key = NewKey();
+        var chain = HonestChain(6);
+        var head = new ChainHead(2, RecordCodec.Hash(chain[1]));
+
+        var verdict = BatchVerifier.Verify(Batch(key, chain[3..]), key, head, NothingHeld);
+
+        Assert.Empty(verdict.Accepted);
+        Assert.All(verdict.Rejected, r => Assert.Equal(RejectionReasons.Gap, r.Reason));
+        Assert.Equal(head, verdict.Head);
+    }
+
+    [Fact]
+    public void Verify_AlteredRecordInTheMiddle_IsBrokenChainAndNothingIsAccepted()
     {
         using var key = NewKey();
         var chain = HonestChain(3);
@@ -103,8 +119,10 @@ public sealed class BatchVerifierTests
 
         var verdict = BatchVerifier.Verify(Batch(key, chain), key, ChainHead.Genesis, NothingHeld);
 
-        Assert.Equal([1L, 2], verdict.Accepted.Select(e => e.Seq));
-        Assert.Equal((3L, RejectionReasons.BrokenChain), verdict.Rejected.Select(r => (r.Seq, r.Reason)).Single());
+        // The altered record 2 still links to 1, but record 3 (which the checkpoint signs) names the original record 2.
+        Assert.Empty(verdict.Accepted);
+        Assert.All(verdict.Rejected, r => Assert.Equal(RejectionReasons.BrokenChain, r.Reason));
+        Assert.Equal([1L, 2, 3], verdict.Rejected.Select(r => r.Seq).Order());
     }
 
     [Fact]
@@ -136,7 +154,7 @@ public sealed class BatchVerifierTests
     }
 
     [Fact]
-    public void Verify_ReorderedRecords_AcceptsOnlyUpToTheFirstBrokenLink()
+    public void Verify_ReorderedRecords_IsBrokenChainAndNothingIsAccepted()
     {
         using var key = NewKey();
         var chain = HonestChain(3);
@@ -145,8 +163,8 @@ public sealed class BatchVerifierTests
 
         var verdict = BatchVerifier.Verify(Batch(key, swapped), key, ChainHead.Genesis, NothingHeld);
 
-        Assert.Equal([1L], verdict.Accepted.Select(e => e.Seq));
-        Assert.Equal(RejectionReasons.BrokenChain, verdict.Rejected[0].Reason);
+        Assert.Empty(verdict.Accepted);
+        Assert.Contains(verdict.Rejected, r => r.Seq == 2 && r.Reason == RejectionReasons.BrokenChain);
     }
 
     [Fact]
