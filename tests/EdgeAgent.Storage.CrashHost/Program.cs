@@ -5,7 +5,7 @@ using EdgeAgent.Core.Outbox;
 using EdgeAgent.Storage.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// append <db> <first seq> <writers>: appends ~300-byte records (every 5th evidence, the rest telemetry) from
+// append <db> <first seq> <writers>: starts a boot (exits 4 unless the head is <first seq> - 1), then appends ~300-byte records (every 5th evidence, the rest telemetry) from
 //   <writers> concurrent tasks until killed, printing "<seq>\n" only after AppendAsync returned Stored; every 97th
 //   record also acknowledges up to 50 below it, so acknowledgements are killed mid-way too.
 // bench <db> <writers> <records>: appends <records> records from <writers> tasks and prints "<appends/s> <transactions>".
@@ -22,15 +22,26 @@ static int Usage()
     return 2;
 }
 
+// Each record names the one before by a hash that depends on the seq only, so a restarted host continues the chain.
+static string HashOf(long seq) =>
+    seq == 0 ? EvidenceRecord.GenesisPrev : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test-{seq}")));
+
 static OutboxRecord Record(long seq, byte[] payload) =>
     seq % 5 == 0
-        ? new OutboxRecord(seq, RecordClass.Evidence, RecordTypes.UsageSummary, payload)
-        : new OutboxRecord(seq, RecordClass.Telemetry, RecordTypes.EnvSample, payload);
+        ? new OutboxRecord(seq, RecordClass.Evidence, RecordTypes.UsageSummary, HashOf(seq), HashOf(seq - 1), payload)
+        : new OutboxRecord(seq, RecordClass.Telemetry, RecordTypes.EnvSample, HashOf(seq), HashOf(seq - 1), payload);
 
 static async Task<int> AppendUntilKilledAsync(string db, long first, int writers)
 {
     var options = new OutboxOptions { MaxBytes = 1L << 30, MaxTelemetryBytes = 1L << 30, MaxTelemetryAge = TimeSpan.FromDays(365) };
     await using var outbox = await SqliteOutboxFactory.OpenAsync(db, options, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+    var state = await outbox.StartBootAsync(CancellationToken.None);
+    if (state.Head.Seq != first - 1 || state.Head.Hash != HashOf(first - 1))
+    {
+        await Console.Error.WriteLineAsync($"the head is seq {state.Head.Seq} ({state.Head.Hash}), not seq {first - 1}");
+        return 4;
+    }
+
     var stdout = Console.Out; // autoflushed and synchronized
     await stdout.WriteLineAsync("ready");
     var gate = new Lock();

@@ -56,6 +56,24 @@ public sealed class LatencyHistogram
         return Max;
     }
 
+    /// <summary>
+    /// The counts so far, copied (the hot path stays lock-free and allocation-free; only the reader allocates). Two
+    /// snapshots give the histogram of the calls between them: <see cref="LatencySnapshot.Since"/>.
+    /// </summary>
+    public LatencySnapshot Snapshot()
+    {
+        var counts = new long[_counts.Length];
+        for (var b = 0; b < counts.Length; b++)
+        {
+            counts[b] = Interlocked.Read(ref _counts[b]);
+        }
+
+        return new LatencySnapshot(counts, Interlocked.Read(ref _maxMicros));
+    }
+
+    /// <summary>Upper edge in microseconds of a bucket (for <see cref="LatencySnapshot"/>).</summary>
+    internal static double UpperEdgeOf(int bucket) => UpperEdge(bucket);
+
     public void Reset()
     {
         Array.Clear(_counts);
@@ -87,5 +105,62 @@ public sealed class LatencyHistogram
         var d = bucket / SubBuckets;
         var slice = bucket % SubBuckets;
         return (1L << d) + (((slice + 1) * (double)(1L << d)) / SubBuckets);
+    }
+}
+
+/// <summary>The bucket counts of a <see cref="LatencyHistogram"/> at one moment, or the difference of two such moments.</summary>
+public sealed class LatencySnapshot
+{
+    private readonly long[] _counts;
+    private readonly long _maxMicros;
+
+    internal LatencySnapshot(long[] counts, long maxMicros)
+    {
+        _counts = counts;
+        _maxMicros = maxMicros;
+        Count = counts.Sum();
+    }
+
+    public long Count { get; }
+
+    /// <summary>The calls recorded after <paramref name="earlier"/> was taken (null: all of them).</summary>
+    public LatencySnapshot Since(LatencySnapshot? earlier)
+    {
+        if (earlier is null)
+        {
+            return this;
+        }
+
+        var counts = new long[_counts.Length];
+        for (var b = 0; b < counts.Length; b++)
+        {
+            counts[b] = Math.Max(0, _counts[b] - earlier._counts[b]);
+        }
+
+        return new LatencySnapshot(counts, _maxMicros);
+    }
+
+    /// <summary>Same rule as <see cref="LatencyHistogram.Percentile"/>, over these counts only.</summary>
+    public TimeSpan Percentile(double quantile)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1);
+        if (Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var rank = Math.Max(1, (long)Math.Ceiling(quantile * Count));
+        long seen = 0;
+        for (var b = 0; b < _counts.Length; b++)
+        {
+            seen += _counts[b];
+            if (seen >= rank)
+            {
+                return TimeSpan.FromMicroseconds(Math.Min(LatencyHistogram.UpperEdgeOf(b), _maxMicros));
+            }
+        }
+
+        return TimeSpan.FromMicroseconds(_maxMicros);
     }
 }

@@ -13,7 +13,7 @@ internal static partial class Log
     public static partial void Migrated(ILogger logger, string path, int from, int to);
 
     [LoggerMessage(4002, LogLevel.Warning,
-        "Outbox {Path}: {Count} telemetry record(s) dropped since the last report, seq {FirstSeq}..{LastSeq}, {Bytes} byte(s)")]
+        "Outbox {Path}: {Count} telemetry record(s) dropped and not yet written down, seq {FirstSeq}..{LastSeq}, {Bytes} byte(s)")]
     public static partial void TelemetryDropped(ILogger logger, string path, long count, long firstSeq, long lastSeq, long bytes);
 
     [LoggerMessage(4003, LogLevel.Warning,
@@ -26,6 +26,9 @@ internal static partial class Log
 
     [LoggerMessage(4005, LogLevel.Error, "Outbox {Path}: {Operation} failed")]
     public static partial void OperationFailed(ILogger logger, string path, string operation, Exception exception);
+
+    [LoggerMessage(4007, LogLevel.Information, "Outbox {Path}: boot {Boot} started at head seq {Head}, acknowledged up to {Acknowledged}")]
+    public static partial void BootStarted(ILogger logger, string path, long boot, long head, long acknowledged);
 
     [LoggerMessage(4006, LogLevel.Debug, "Outbox {Path}: closed after {Transactions} transaction(s)")]
     public static partial void Closed(ILogger logger, string path, long transactions);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace EdgeAgent.Storage.Outbox;
 internal static class OutboxSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary><c>PRAGMA application_id</c> of an outbox file: "EAOB" in ASCII. Identifies the file as ours.</summary>
     public const int ApplicationId = 0x45414F42;
@@ -26,10 +27,11 @@ internal static class OutboxSchema
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
-    /// <summary>Migrations[i] takes the schema from version i to i + 1, inside one transaction.</summary>
-    private static readonly string[] Migrations =
-    [
-        // 0 -> 1: the log (records) and the checkpoint.
+    /// <summary>The hash a chain starts from (and what an unknown predecessor is stored as): 64 zeros.</summary>
+    private const string Zeros = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    // 0 -> 1: the log (records) and the checkpoint.
+    private static readonly string Version1 =
         $"""
         CREATE TABLE records (
             seq         INTEGER PRIMARY KEY NOT NULL CHECK (seq > 0),
@@ -57,8 +59,58 @@ internal static class OutboxSchema
         );
         INSERT INTO dropped_telemetry (id, count, first_seq, last_seq, bytes) VALUES (1, 0, 0, 0, 0);
         PRAGMA application_id = {ApplicationId};
-        """,
+        """;
+
+    /// <summary>Migrations[i] takes the schema from version i to i + 1, inside one transaction.</summary>
+    private static readonly Action<SqliteConnection, SqliteTransaction>[] Migrations =
+    [
+        (connection, transaction) => Execute(connection, transaction, Version1),
+        MigrateToVersion2,
     ];
+
+
+    // 1 -> 2, before the rows are copied: records become chain links (hash, prev) and a dropped telemetry record keeps
+    // its link as a tombstone (payload NULL, bytes 0; only telemetry can be one).
+    private const string Version2Records =
+        """
+        CREATE TABLE records_v2 (
+            seq         INTEGER PRIMARY KEY NOT NULL CHECK (seq > 0),
+            class       INTEGER NOT NULL CHECK (class IN (0, 1)),  -- RecordClass: 0 evidence, 1 telemetry
+            type        TEXT    NOT NULL,
+            hash        TEXT    NOT NULL CHECK (length(hash) = 64),  -- SHA-256 of the record's bytes (kept when dropped)
+            prev        TEXT    NOT NULL CHECK (length(prev) = 64),  -- the hash the record names as its predecessor
+            payload     BLOB,                                        -- the record's bytes; NULL for a tombstone
+            bytes       INTEGER NOT NULL,                            -- length(payload), 0 for a tombstone
+            appended_at INTEGER NOT NULL,                            -- Unix ms from the injected TimeProvider
+            CHECK (payload IS NOT NULL OR (class = 1 AND bytes = 0))
+        );
+        """;
+
+    // 1 -> 2, after the rows are copied: the checkpoint gains the head hash, the boot counter and the activation, and
+    // pending drops become a list of ranges so a report can be cleared exactly by the record that writes it down.
+    private const string Version2Rest =
+        $"""
+        DROP INDEX records_by_class;
+        DROP TABLE records;
+        ALTER TABLE records_v2 RENAME TO records;
+        CREATE INDEX records_by_class ON records (class, seq, bytes, appended_at);
+        -- Telemetry still holding its bytes, oldest first: what the budgets drop, skipping tombstones.
+        CREATE INDEX records_live_telemetry ON records (seq, bytes, appended_at) WHERE class = 1 AND payload IS NOT NULL;
+        ALTER TABLE checkpoint ADD COLUMN last_hash TEXT NOT NULL DEFAULT '{Zeros}';  -- hash of last_appended_seq
+        ALTER TABLE checkpoint ADD COLUMN boot INTEGER NOT NULL DEFAULT 0;            -- persisted boot counter
+        ALTER TABLE checkpoint ADD COLUMN activation_seq INTEGER;                     -- first device.activated, or NULL
+        CREATE TABLE pending_drops (
+            id        INTEGER PRIMARY KEY,
+            count     INTEGER NOT NULL CHECK (count > 0),
+            first_seq INTEGER NOT NULL,
+            last_seq  INTEGER NOT NULL,
+            bytes     INTEGER NOT NULL,
+            sealed    INTEGER NOT NULL CHECK (sealed IN (0, 1))  -- 1: already returned by a report, nothing merges into it
+        );
+        INSERT INTO pending_drops (count, first_seq, last_seq, bytes, sealed)
+            SELECT count, first_seq, last_seq, bytes, 0 FROM dropped_telemetry WHERE count > 0;
+        DROP TABLE dropped_telemetry;
+        """;
 
     /// <summary>Opens (creating if needed) the outbox at <paramref name="path"/>, ready for use.</summary>
     /// <exception cref="IOException">The file is not an outbox, is from a newer build, is in use, or SQLite failed.</exception>
@@ -176,16 +228,68 @@ internal static class OutboxSchema
         for (var version = from; version < CurrentVersion; version++)
         {
             using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = transaction;
-                command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
-                command.ExecuteNonQuery();
-            }
-
+            Migrations[version](connection, transaction);
+            Execute(connection, transaction, $"PRAGMA user_version = {version + 1};");
             transaction.Commit();
             Log.Migrated(logger, path, version, version + 1);
         }
+    }
+
+    /// <summary>
+    /// Version 1 files hold records without links: each row's hash is computed from its payload and its prev is the
+    /// row before it (64 zeros for the first row held). The head hash is the last record's when it is still held; when
+    /// everything was acknowledged it is unknown and stored as 64 zeros, so the hub sees the next record as a broken link
+    /// rather than a made-up one. The activation is the lowest <c>device.activated</c> still held.
+    /// </summary>
+    private static void MigrateToVersion2(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        Execute(connection, transaction, Version2Records);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText =
+            "INSERT INTO records_v2 (seq, class, type, hash, prev, payload, bytes, appended_at) VALUES ($seq, $class, $type, $hash, $prev, $payload, $bytes, $at)";
+        foreach (var name in new[] { "$seq", "$class", "$type", "$hash", "$prev", "$payload", "$bytes", "$at" })
+        {
+            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        var prev = Zeros;
+        long lastSeq = 0;
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT seq, class, type, payload, appended_at FROM records ORDER BY seq";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                var payload = reader.GetFieldValue<byte[]>(3);
+                var hash = Convert.ToHexStringLower(SHA256.HashData(payload));
+                lastSeq = reader.GetInt64(0);
+                var p = insert.Parameters;
+                (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (lastSeq, reader.GetInt64(1), reader.GetString(2), hash, prev);
+                (p[5].Value, p[6].Value, p[7].Value) = (payload, (long)payload.Length, reader.GetInt64(4));
+                insert.ExecuteNonQuery();
+                prev = hash;
+            }
+        }
+
+        Execute(connection, transaction, Version2Rest);
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.Transaction = transaction;
+        checkpoint.CommandText =
+            "UPDATE checkpoint SET last_hash = CASE WHEN last_appended_seq = $last THEN $hash ELSE last_hash END, " +
+            "activation_seq = (SELECT min(seq) FROM records WHERE type = 'device.activated') WHERE id = 1";
+        checkpoint.Parameters.AddWithValue("$last", lastSeq);
+        checkpoint.Parameters.AddWithValue("$hash", prev);
+        checkpoint.ExecuteNonQuery();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static void Execute(SqliteConnection connection, string sql)

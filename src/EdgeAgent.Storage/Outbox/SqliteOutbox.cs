@@ -16,12 +16,19 @@ namespace EdgeAgent.Storage.Outbox;
 /// returns, so a caller that allocates seqs under a lock and calls it under the same lock keeps them in order.
 /// </para>
 /// <para>
+/// The log is a hash chain by construction: an append must be the next link (seq = head + 1, prev = head hash) or it
+/// fails with <see cref="ArgumentException"/> and nothing is stored; appends queued behind a refused one then fail too,
+/// since they name a head that never came to be. The hash is the ledger's (its shape is checked, not recomputed).
+/// </para>
+/// <para>
 /// Budgets: telemetry past <see cref="OutboxOptions.MaxTelemetryBytes"/> or older than
 /// <see cref="OutboxOptions.MaxTelemetryAge"/> is dropped oldest first (by seq); once the payload total would pass
 /// <see cref="OutboxOptions.MaxBytes"/>, new telemetry is refused and evidence makes room by dropping the oldest
 /// telemetry. Evidence is never dropped, not even past <see cref="OutboxOptions.MaxBytes"/>: a lost evidence record
-/// breaks the signed chain and the claim it backs, which is worse than exceeding a disk budget. Drops accumulate in
-/// the file (with the drop, in the same transaction) until <see cref="EnforceBudgetsAsync"/> reports and resets them.
+/// breaks the signed chain and the claim it backs, which is worse than exceeding a disk budget. A dropped or refused
+/// telemetry record stays in the log as a tombstone (payload NULL, bytes 0, seq and hash kept), so the chain links
+/// across it. Drops accumulate in the file (with the drop, in the same transaction) until the <c>telemetry.dropped</c>
+/// record that reports them (<see cref="OutboxRecord.Reports"/>) is stored, which clears them in its own transaction.
 /// </para>
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox
@@ -30,7 +37,11 @@ internal sealed class SqliteOutbox : IOutbox
     private const int MaxBatch = 1024;
 
     private const long EvidenceClass = (long)RecordClass.Evidence;
-    private const long TelemetryClass = (long)RecordClass.Telemetry;
+
+    /// <summary>Telemetry still holding its bytes (the partial index <c>records_live_telemetry</c> covers it).</summary>
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private const string LiveTelemetry = "class = 1 AND payload IS NOT NULL";
 
     private readonly string _path;
     private readonly OutboxOptions _options;
@@ -58,10 +69,12 @@ internal sealed class SqliteOutbox : IOutbox
         _state = LoadState();
         _insert = connection.CreateCommand();
         _insert.CommandText =
-            "INSERT INTO records (seq, class, type, payload, bytes, appended_at) VALUES ($seq, $class, $type, $payload, $bytes, $at)";
+            "INSERT INTO records (seq, class, type, hash, prev, payload, bytes, appended_at) VALUES ($seq, $class, $type, $hash, $prev, $payload, $bytes, $at)";
         _insert.Parameters.Add("$seq", SqliteType.Integer);
         _insert.Parameters.Add("$class", SqliteType.Integer);
         _insert.Parameters.Add("$type", SqliteType.Text);
+        _insert.Parameters.Add("$hash", SqliteType.Text);
+        _insert.Parameters.Add("$prev", SqliteType.Text);
         _insert.Parameters.Add("$payload", SqliteType.Blob);
         _insert.Parameters.Add("$bytes", SqliteType.Integer);
         _insert.Parameters.Add("$at", SqliteType.Integer);
@@ -103,6 +116,21 @@ internal sealed class SqliteOutbox : IOutbox
             throw new ArgumentException($"record {record.Seq} has no type", nameof(record));
         }
 
+        if (!IsHash(record.Hash) || !IsHash(record.Prev))
+        {
+            throw new ArgumentException($"record {record.Seq}: hash and prev must be 64 lower-case hex digits (hash '{record.Hash}', prev '{record.Prev}')", nameof(record));
+        }
+
+        if (record.Reports is not null && (record.Type != RecordTypes.TelemetryDropped || record.Class != RecordClass.Evidence))
+        {
+            throw new ArgumentException($"record {record.Seq}: only a {RecordTypes.TelemetryDropped} evidence record reports drops, not a {record.Class} {record.Type}", nameof(record));
+        }
+
+        if (record.IsDropped)
+        {
+            throw new ArgumentException($"record {record.Seq}: a tombstone read back cannot be appended", nameof(record));
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<AppendOutcome>(cancellationToken);
@@ -112,6 +140,12 @@ internal sealed class SqliteOutbox : IOutbox
         Enqueue(operation);
         return new ValueTask<AppendOutcome>(operation.Task);
     }
+
+    public ValueTask<LedgerState> StartBootAsync(CancellationToken cancellationToken) =>
+        Submit("start boot", StartBoot, cancellationToken);
+
+    public ValueTask<ChainHead> HeadAsync(CancellationToken cancellationToken) =>
+        Submit("head", () => new ChainHead(_state.LastSeq, _state.LastHash), cancellationToken);
 
     public ValueTask<IReadOnlyList<OutboxRecord>> ReadAsync(long afterSeq, int max, CancellationToken cancellationToken)
     {
@@ -273,47 +307,67 @@ internal sealed class SqliteOutbox : IOutbox
             for (var i = 0; i < batch.Count; i++)
             {
                 var record = batch[i].Record;
-                if (record.Seq <= s.LastSeq)
+                if (record.Seq != s.LastSeq + 1 || !string.Equals(record.Prev, s.LastHash, StringComparison.Ordinal))
                 {
                     results[i].Error = new ArgumentException(
-                        $"outbox '{_path}': record seq {record.Seq} is not above the highest appended seq {s.LastSeq}; appends must be in increasing seq");
+                        $"outbox '{_path}': record seq {record.Seq} naming prev {record.Prev} is not the next link: the head is seq {s.LastSeq} " +
+                        $"with hash {s.LastHash}, so the next record must be seq {s.LastSeq + 1} naming that hash; nothing was stored");
+                    continue;
+                }
+
+                if (record.Reports is { } report && !s.TrySubtract(report))
+                {
+                    results[i].Error = new ArgumentException(
+                        $"outbox '{_path}': record seq {record.Seq} reports {report}, which is not what is pending ({s.Pending?.ToString() ?? "nothing"}); nothing was stored");
                     continue;
                 }
 
                 var size = record.Payload.Length;
                 if (record.Class == RecordClass.Telemetry && s.TotalBytes + size > _options.MaxBytes)
                 {
+                    Insert(record, at, tombstone: true);
+                    s.AddRefused(record.Seq, size);
                     results[i].Outcome = AppendOutcome.TelemetryRefused;
                     refused = true;
-                    continue;
-                }
-
-                Insert(record, at);
-                s.LastSeq = record.Seq;
-                if (record.Class == RecordClass.Telemetry)
-                {
-                    s.TelemetryRecords++;
-                    s.TelemetryBytes += size;
-                    DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes);
                 }
                 else
                 {
-                    s.EvidenceRecords++;
-                    s.EvidenceBytes += size;
-                    DropOldestTelemetry(transaction, ref s, x => x.TotalBytes > _options.MaxBytes);
+                    Insert(record, at, tombstone: false);
+                    if (record.Class == RecordClass.Telemetry)
+                    {
+                        s.TelemetryRecords++;
+                        s.TelemetryBytes += size;
+                        DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes);
+                    }
+                    else
+                    {
+                        s.EvidenceRecords++;
+                        s.EvidenceBytes += size;
+                        DropOldestTelemetry(transaction, ref s, x => x.TotalBytes > _options.MaxBytes);
+                    }
+
+                    results[i].Outcome = AppendOutcome.Stored;
                 }
 
-                results[i].Outcome = AppendOutcome.Stored;
+                (s.LastSeq, s.LastHash) = (record.Seq, record.Hash);
+                if (s.ActivationSeq is null && record.Type == RecordTypes.DeviceActivated)
+                {
+                    s.ActivationSeq = record.Seq;
+                }
             }
 
             if (s.LastSeq != _state.LastSeq)
             {
-                Execute(transaction, "UPDATE checkpoint SET last_appended_seq = $v WHERE id = 1", s.LastSeq);
+                using var checkpoint = Command(transaction,
+                    "UPDATE checkpoint SET last_appended_seq = $v, last_hash = $h, activation_seq = $a WHERE id = 1", s.LastSeq);
+                checkpoint.Parameters.AddWithValue("$h", s.LastHash);
+                checkpoint.Parameters.AddWithValue("$a", (object?)s.ActivationSeq ?? DBNull.Value);
+                checkpoint.ExecuteNonQuery();
             }
 
-            if (s.DroppedCount != _state.DroppedCount)
+            if (!ReferenceEquals(s.Drops, _state.Drops))
             {
-                SaveDropped(transaction, s);
+                SaveDrops(transaction, s);
             }
 
             transaction.Commit();
@@ -335,15 +389,17 @@ internal sealed class SqliteOutbox : IOutbox
         }
     }
 
-    private void Insert(OutboxRecord record, long appendedAt)
+    private void Insert(OutboxRecord record, long appendedAt, bool tombstone)
     {
         var p = _insert.Parameters;
         p[0].Value = record.Seq;
         p[1].Value = (long)record.Class;
         p[2].Value = record.Type;
-        p[3].Value = AsArray(record.Payload);
-        p[4].Value = (long)record.Payload.Length;
-        p[5].Value = appendedAt;
+        p[3].Value = record.Hash;
+        p[4].Value = record.Prev;
+        p[5].Value = tombstone ? DBNull.Value : AsArray(record.Payload);
+        p[6].Value = tombstone ? 0L : record.Payload.Length;
+        p[7].Value = appendedAt;
         _insert.ExecuteNonQuery();
     }
 
@@ -352,17 +408,20 @@ internal sealed class SqliteOutbox : IOutbox
             ? segment.Array
             : payload.ToArray();
 
-    /// <summary>Drops telemetry, oldest seq first, while <paramref name="tooMuch"/> holds for what would remain.</summary>
+    private static bool IsHash(string? value) =>
+        value is { Length: 64 } && !value.AsSpan().ContainsAnyExcept(LowerHex);
+
+    /// <summary>Drops telemetry to tombstones, oldest seq first, while <paramref name="tooMuch"/> holds for what would remain.</summary>
     private void DropOldestTelemetry(SqliteTransaction transaction, ref OutboxState s, Func<OutboxState, bool> tooMuch)
     {
-        if (s.TelemetryRecords == 0 || !tooMuch(s))
+        if (s.TelemetryBytes == 0 || !tooMuch(s))
         {
             return;
         }
 
         long count = 0, first = 0, last = 0, bytes = 0;
         var remaining = s;
-        using (var select = Command(transaction, $"SELECT seq, bytes FROM records WHERE class = {TelemetryClass} ORDER BY seq"))
+        using (var select = Command(transaction, $"SELECT seq, bytes FROM records WHERE {LiveTelemetry} ORDER BY seq"))
         using (var reader = select.ExecuteReader())
         {
             while (tooMuch(remaining) && reader.Read())
@@ -372,14 +431,13 @@ internal sealed class SqliteOutbox : IOutbox
                 first = count == 0 ? last : first;
                 count++;
                 bytes += size;
-                remaining.TelemetryRecords--;
                 remaining.TelemetryBytes -= size;
             }
         }
 
         if (count > 0)
         {
-            Execute(transaction, $"DELETE FROM records WHERE class = {TelemetryClass} AND seq <= $v", last);
+            Execute(transaction, $"UPDATE records SET payload = NULL, bytes = 0 WHERE {LiveTelemetry} AND seq <= $v", last);
             s.AddDropped(count, first, last, bytes);
         }
     }
@@ -387,13 +445,13 @@ internal sealed class SqliteOutbox : IOutbox
     private void DropExpiredTelemetry(SqliteTransaction transaction, ref OutboxState s, long cutoff)
     {
         using var select = Command(transaction,
-            $"SELECT count(*), min(seq), max(seq), coalesce(sum(bytes), 0) FROM records WHERE class = {TelemetryClass} AND appended_at < $v", cutoff);
+            $"SELECT count(*), min(seq), max(seq), coalesce(sum(bytes), 0) FROM records WHERE {LiveTelemetry} AND appended_at < $v", cutoff);
         using var reader = select.ExecuteReader();
         reader.Read();
         var count = reader.GetInt64(0);
         if (count > 0)
         {
-            Execute(transaction, $"DELETE FROM records WHERE class = {TelemetryClass} AND appended_at < $v", cutoff);
+            Execute(transaction, $"UPDATE records SET payload = NULL, bytes = 0 WHERE {LiveTelemetry} AND appended_at < $v", cutoff);
             s.AddDropped(count, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
     }
@@ -402,26 +460,41 @@ internal sealed class SqliteOutbox : IOutbox
     {
         var s = _state;
         var cutoff = (_time.GetUtcNow() - _options.MaxTelemetryAge).ToUnixTimeMilliseconds();
-        DroppedTelemetry? report;
         using (var transaction = _connection.BeginTransaction())
         {
             DropExpiredTelemetry(transaction, ref s, cutoff);
             DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes || x.TotalBytes > _options.MaxBytes);
-            if (s.DroppedCount == 0)
+            s.Seal();
+            if (ReferenceEquals(s.Drops, _state.Drops))
             {
-                return null;
+                return s.Pending; // nothing new: the same report as last time (or none), nothing to write
             }
 
-            report = new DroppedTelemetry(s.DroppedCount, s.DroppedFirstSeq, s.DroppedLastSeq, s.DroppedBytes);
-            s.DroppedCount = s.DroppedFirstSeq = s.DroppedLastSeq = s.DroppedBytes = 0;
-            SaveDropped(transaction, s);
+            SaveDrops(transaction, s);
             transaction.Commit();
         }
 
         _state = s;
         Interlocked.Increment(ref _transactions);
+        var report = s.Pending!;
         Log.TelemetryDropped(_logger, _path, report.Count, report.FirstSeq, report.LastSeq, report.Bytes);
         return report;
+    }
+
+    private LedgerState StartBoot()
+    {
+        var s = _state;
+        using (var transaction = _connection.BeginTransaction())
+        {
+            s.Boot++;
+            Execute(transaction, "UPDATE checkpoint SET boot = $v WHERE id = 1", s.Boot);
+            transaction.Commit();
+        }
+
+        _state = s;
+        Interlocked.Increment(ref _transactions);
+        Log.BootStarted(_logger, _path, s.Boot, s.LastSeq, s.Acknowledged);
+        return new LedgerState(s.Boot, new ChainHead(s.LastSeq, s.LastHash), s.ActivationSeq, s.Acknowledged);
     }
 
     private bool Acknowledge(long seq)
@@ -472,13 +545,18 @@ internal sealed class SqliteOutbox : IOutbox
 
     private List<OutboxRecord> Read(long afterSeq, int max)
     {
-        using var command = Command(null, "SELECT seq, class, type, payload FROM records WHERE seq > $v ORDER BY seq LIMIT $max", afterSeq);
+        using var command = Command(null, "SELECT seq, class, type, hash, prev, payload FROM records WHERE seq > $v ORDER BY seq LIMIT $max", afterSeq);
         command.Parameters.AddWithValue("$max", max);
         var records = new List<OutboxRecord>(Math.Min(max, 256));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            records.Add(new OutboxRecord(reader.GetInt64(0), (RecordClass)reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+            var dropped = reader.IsDBNull(5);
+            records.Add(new OutboxRecord(reader.GetInt64(0), (RecordClass)reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                dropped ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(5))
+            {
+                IsDropped = dropped,
+            });
         }
 
         return records;
@@ -505,7 +583,7 @@ internal sealed class SqliteOutbox : IOutbox
     private OutboxState LoadState()
     {
         var s = default(OutboxState);
-        using (var command = Command(null, "SELECT acknowledged_seq, last_appended_seq FROM checkpoint WHERE id = 1"))
+        using (var command = Command(null, "SELECT acknowledged_seq, last_appended_seq, last_hash, boot, activation_seq FROM checkpoint WHERE id = 1"))
         using (var reader = command.ExecuteReader())
         {
             if (!reader.Read())
@@ -515,20 +593,22 @@ internal sealed class SqliteOutbox : IOutbox
 
             s.Acknowledged = reader.GetInt64(0);
             s.LastSeq = reader.GetInt64(1);
+            s.LastHash = reader.GetString(2);
+            s.Boot = reader.GetInt64(3);
+            s.ActivationSeq = reader.IsDBNull(4) ? null : reader.GetInt64(4);
         }
 
-        using (var command = Command(null, "SELECT count, first_seq, last_seq, bytes FROM dropped_telemetry WHERE id = 1"))
+        var drops = new List<DropRange>();
+        using (var command = Command(null, "SELECT count, first_seq, last_seq, bytes, sealed FROM pending_drops ORDER BY id"))
         using (var reader = command.ExecuteReader())
         {
-            if (reader.Read())
+            while (reader.Read())
             {
-                s.DroppedCount = reader.GetInt64(0);
-                s.DroppedFirstSeq = reader.GetInt64(1);
-                s.DroppedLastSeq = reader.GetInt64(2);
-                s.DroppedBytes = reader.GetInt64(3);
+                drops.Add(new DropRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4) != 0));
             }
         }
 
+        s.Drops = [.. drops];
         using (var command = Command(null, "SELECT class, count(*), coalesce(sum(bytes), 0), max(seq) FROM records GROUP BY class"))
         using (var reader = command.ExecuteReader())
         {
@@ -544,21 +624,35 @@ internal sealed class SqliteOutbox : IOutbox
                     (s.TelemetryRecords, s.TelemetryBytes) = (records, bytes);
                 }
 
-                s.LastSeq = Math.Max(s.LastSeq, reader.GetInt64(3));
+                if (reader.GetInt64(3) > s.LastSeq)
+                {
+                    throw new IOException($"outbox '{_path}' holds seq {reader.GetInt64(3)} above its head seq {s.LastSeq}; the file is damaged");
+                }
             }
         }
 
         return s;
     }
 
-    private void SaveDropped(SqliteTransaction transaction, OutboxState s)
+    private void SaveDrops(SqliteTransaction transaction, OutboxState s)
     {
-        using var command = Command(transaction, "UPDATE dropped_telemetry SET count = $c, first_seq = $f, last_seq = $l, bytes = $b WHERE id = 1");
-        command.Parameters.AddWithValue("$c", s.DroppedCount);
-        command.Parameters.AddWithValue("$f", s.DroppedFirstSeq);
-        command.Parameters.AddWithValue("$l", s.DroppedLastSeq);
-        command.Parameters.AddWithValue("$b", s.DroppedBytes);
-        command.ExecuteNonQuery();
+        using (var clear = Command(transaction, "DELETE FROM pending_drops"))
+        {
+            clear.ExecuteNonQuery();
+        }
+
+        using var command = Command(transaction, "INSERT INTO pending_drops (count, first_seq, last_seq, bytes, sealed) VALUES ($c, $f, $l, $b, $s)");
+        foreach (var name in new[] { "$c", "$f", "$l", "$b", "$s" })
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        foreach (var d in s.Drops)
+        {
+            (command.Parameters[0].Value, command.Parameters[1].Value, command.Parameters[2].Value) = (d.Count, d.FirstSeq, d.LastSeq);
+            (command.Parameters[3].Value, command.Parameters[4].Value) = (d.Bytes, d.Sealed ? 1L : 0L);
+            command.ExecuteNonQuery();
+        }
     }
 
     private void Execute(SqliteTransaction transaction, string sql, long value)

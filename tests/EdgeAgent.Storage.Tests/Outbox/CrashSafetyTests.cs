@@ -47,6 +47,8 @@ public sealed class CrashSafetyTests : IDisposable
             var acknowledged = await outbox.AcknowledgedAsync(CancellationToken.None);
             var stored = await SeqsAsync(outbox);
             var last = stored.Length > 0 ? stored[^1] : acknowledged;
+            var head = await outbox.HeadAsync(CancellationToken.None);
+            Assert.Equal(new Contracts.Records.ChainHead(last, HashOf(last)), head); // the head is the last link stored
 
             Assert.Equal(LongRange(acknowledged + 1, last), stored); // no holes above the checkpoint
             var lost = reported.Where(s => s > acknowledged && Array.BinarySearch(stored, s) < 0).ToList();

@@ -23,7 +23,7 @@ public sealed class SqliteOutboxTests : IDisposable
     public async Task ReadAsync_AfterAppends_ReturnsRecordsInSeqOrderWithTheirExactBytes()
     {
         await using var outbox = await OpenAsync(Db, logger: _logger);
-        OutboxRecord[] appended = [Record(1), Telemetry(2, 17), Record(5, bytes: 0), Telemetry(9, 1000)];
+        OutboxRecord[] appended = [Record(1), Telemetry(2, 17), Record(3, bytes: 0), Telemetry(4, 1000)];
         foreach (var r in appended)
         {
             Assert.Equal(AppendOutcome.Stored, await outbox.AppendAsync(r, CancellationToken.None));
@@ -31,7 +31,7 @@ public sealed class SqliteOutboxTests : IDisposable
 
         var read = await ReadAllAsync(outbox);
 
-        Assert.Equal(appended.Select(r => (r.Seq, r.Class, r.Type)), read.Select(r => (r.Seq, r.Class, r.Type)));
+        Assert.Equal(appended.Select(r => (r.Seq, r.Class, r.Type, r.Hash, r.Prev, false)), read.Select(r => (r.Seq, r.Class, r.Type, r.Hash, r.Prev, r.IsDropped)));
         Assert.All(appended.Zip(read), p => Assert.Equal(p.First.Payload.ToArray(), p.Second.Payload.ToArray()));
     }
 
@@ -91,7 +91,10 @@ public sealed class SqliteOutboxTests : IDisposable
     public async Task AcknowledgeAsync_AboveLastAppendedSeq_ThrowsNamingBoth()
     {
         await using var outbox = await OpenAsync(Db, logger: _logger);
-        await outbox.AppendAsync(Record(7), CancellationToken.None);
+        for (var seq = 1; seq <= 7; seq++)
+        {
+            await outbox.AppendAsync(Record(seq), CancellationToken.None);
+        }
 
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await outbox.AcknowledgeAsync(8, CancellationToken.None));
 
@@ -140,20 +143,87 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Theory]
-    [InlineData(5, 5)]
-    [InlineData(5, 4)]
-    [InlineData(5, 1)]
-    public async Task AppendAsync_SeqNotAboveLastAppended_ThrowsNamingBothSeqs(long stored, long appended)
+    [InlineData(5, 5, 5)]
+    [InlineData(5, 4, 4)]
+    [InlineData(5, 1, 1)]
+    [InlineData(5, 7, 7)]
+    [InlineData(5, 6, 3)]
+    [InlineData(0, 2, 2)]
+    [InlineData(0, 1, 3)]
+    public async Task AppendAsync_NotTheNextLink_ThrowsNamingRecordAndHeadAndStoresNothing(long stored, long appended, long prevOf)
     {
         await using var outbox = await OpenAsync(Db, logger: _logger);
-        await outbox.AppendAsync(Record(stored), CancellationToken.None);
+        for (var seq = 1; seq <= stored; seq++)
+        {
+            await outbox.AppendAsync(Record(seq), CancellationToken.None);
+        }
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(async () => await outbox.AppendAsync(Record(appended), CancellationToken.None));
+        var record = Record(appended) with { Prev = HashOf(prevOf - 1) };
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () => await outbox.AppendAsync(record, CancellationToken.None));
 
-        Assert.Contains($"record seq {appended} ", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"highest appended seq {stored}", e.Message, StringComparison.Ordinal);
-        await AssertSeqsAsync(outbox, stored);
+        Assert.Contains($"record seq {appended} naming prev {HashOf(prevOf - 1)}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"the head is seq {stored} with hash {HashOf(stored)}", e.Message, StringComparison.Ordinal);
+        Assert.Equal(LongRange(stored), await SeqsAsync(outbox));
+        Assert.Equal(new ChainHead(stored, HashOf(stored)), await outbox.HeadAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AppendAsync_QueuedBehindARefusedLink_FailToo()
+    {
+        await using var outbox = await OpenAsync(Db, logger: _logger);
+
+        // Queued without awaiting, so they share a group commit: 2 names the wrong predecessor, 3 names 2.
+        var first = outbox.AppendAsync(Record(1), CancellationToken.None).AsTask();
+        var broken = outbox.AppendAsync(Record(2) with { Prev = HashOf(5) }, CancellationToken.None).AsTask();
+        var behind = outbox.AppendAsync(Record(3), CancellationToken.None).AsTask();
+
+        Assert.Equal(AppendOutcome.Stored, await first);
+        await Assert.ThrowsAsync<ArgumentException>(() => broken);
+        await Assert.ThrowsAsync<ArgumentException>(() => behind);
+        Assert.Equal(new ChainHead(1, HashOf(1)), await outbox.HeadAsync(CancellationToken.None));
+        Assert.Equal(AppendOutcome.Stored, await outbox.AppendAsync(Record(2), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task StartBootAsync_EachStart_IncrementsTheDurableBootCounterAndReturnsHeadAndAcknowledged()
+    {
+        await using (var outbox = await OpenAsync(Db, logger: _logger))
+        {
+            var first = await outbox.StartBootAsync(CancellationToken.None);
+            Assert.Equal(new LedgerState(1, ChainHead.Genesis, null, 0), first);
+            for (var seq = 1; seq <= 3; seq++)
+            {
+                await outbox.AppendAsync(Record(seq), CancellationToken.None);
+            }
+
+            await outbox.AcknowledgeAsync(2, CancellationToken.None);
+        }
+
+        await using (var reopened = await OpenAsync(Db, logger: _logger))
+        {
+            Assert.Equal(new LedgerState(2, new ChainHead(3, HashOf(3)), null, 2), await reopened.StartBootAsync(CancellationToken.None));
+        }
+
+        await using var third = await OpenAsync(Db, logger: _logger);
+        Assert.Equal(3, (await third.StartBootAsync(CancellationToken.None)).Boot);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DeviceActivated_SetsActivationSeqOnceAndItSurvivesAcknowledgement()
+    {
+        await using (var outbox = await OpenAsync(Db, logger: _logger))
+        {
+            await outbox.AppendAsync(Record(1), CancellationToken.None);
+            await outbox.AppendAsync(Record(2, type: RecordTypes.DeviceActivated), CancellationToken.None);
+            await outbox.AppendAsync(Record(3, type: RecordTypes.DeviceActivated), CancellationToken.None); // a reactivation
+            await outbox.AcknowledgeAsync(3, CancellationToken.None);
+        }
+
+        await using var reopened = await OpenAsync(Db, logger: _logger);
+        Assert.Equal(2, (await reopened.StartBootAsync(CancellationToken.None)).ActivationSeq);
+    }
+
+    private static long[] LongRange(long last) => [.. Enumerable.Range(1, (int)last).Select(i => (long)i)];
 
     [Fact]
     public async Task AppendAsync_OutOfOrderInsideOneBatch_RefusesOnlyThatRecord()
@@ -225,7 +295,7 @@ public sealed class SqliteOutboxTests : IDisposable
 
         using var raw = Raw(Db);
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
-        Assert.Equal("1", Scalar(raw, "PRAGMA user_version;"));
+        Assert.Equal("2", Scalar(raw, "PRAGMA user_version;"));
         Assert.Equal(Storage.Outbox.OutboxSchema.ApplicationId.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(raw, "PRAGMA application_id;"));
         Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
     }

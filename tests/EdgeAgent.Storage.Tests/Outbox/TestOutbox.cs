@@ -14,8 +14,15 @@ internal static class TestOutbox
     public static async Task<SqliteOutbox> OpenAsync(string path, OutboxOptions? options = null, TimeProvider? time = null, ListLogger<SqliteOutbox>? logger = null) =>
         (SqliteOutbox)await SqliteOutboxFactory.OpenAsync(path, options ?? Roomy, time ?? TimeProvider.System, logger ?? new ListLogger<SqliteOutbox>(), CancellationToken.None);
 
-    /// <summary>A record whose payload is <paramref name="bytes"/> bytes that encode its seq (so mix-ups show).</summary>
-    public static OutboxRecord Record(long seq, RecordClass recordClass = RecordClass.Evidence, int bytes = 300)
+    /// <summary>
+    /// The hash the tests give record <paramref name="seq"/>: SHA-256 of "test-{seq}", so record n + 1 made alone
+    /// already names record n (the outbox checks links, not payload hashes; the ledger computes those).
+    /// </summary>
+    public static string HashOf(long seq) =>
+        seq == 0 ? EvidenceRecord.GenesisPrev : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test-{seq}")));
+
+    /// <summary>A record whose payload is <paramref name="bytes"/> bytes that encode its seq (so mix-ups show), linked to seq - 1.</summary>
+    public static OutboxRecord Record(long seq, RecordClass recordClass = RecordClass.Evidence, int bytes = 300, string? type = null)
     {
         var payload = new byte[bytes];
         for (var i = 0; i < payload.Length; i++)
@@ -23,8 +30,12 @@ internal static class TestOutbox
             payload[i] = (byte)(seq + i);
         }
 
-        return new OutboxRecord(seq, recordClass, recordClass == RecordClass.Evidence ? RecordTypes.UsageSummary : RecordTypes.EnvSample, payload);
+        return new OutboxRecord(seq, recordClass, type ?? (recordClass == RecordClass.Evidence ? RecordTypes.UsageSummary : RecordTypes.EnvSample), HashOf(seq), HashOf(seq - 1), payload);
     }
+
+    /// <summary>The <c>telemetry.dropped</c> evidence record at <paramref name="seq"/> that writes <paramref name="report"/> down.</summary>
+    public static OutboxRecord Report(long seq, DroppedTelemetry report, int bytes = 60) =>
+        Record(seq, RecordClass.Evidence, bytes, RecordTypes.TelemetryDropped) with { Reports = report };
 
     public static OutboxRecord Telemetry(long seq, int bytes = 300) => Record(seq, RecordClass.Telemetry, bytes);
 
@@ -45,7 +56,11 @@ internal static class TestOutbox
         }
     }
 
-    public static async Task<long[]> SeqsAsync(IOutbox outbox) => [.. (await ReadAllAsync(outbox)).Select(r => r.Seq)];
+    /// <summary>Seqs of the records still holding their bytes (tombstones left out).</summary>
+    public static async Task<long[]> SeqsAsync(IOutbox outbox) => [.. (await ReadAllAsync(outbox)).Where(r => !r.IsDropped).Select(r => r.Seq)];
+
+    /// <summary>Seqs of the tombstones.</summary>
+    public static async Task<long[]> TombstonesAsync(IOutbox outbox) => [.. (await ReadAllAsync(outbox)).Where(r => r.IsDropped).Select(r => r.Seq)];
 
     public static async Task AssertSeqsAsync(IOutbox outbox, params long[] expected) => Assert.Equal(expected, await SeqsAsync(outbox));
 
