@@ -127,7 +127,7 @@ internal sealed class Site : IAsyncDisposable
     /// <summary>Rewrites the generator's settings; a running agent picks them up at once.</summary>
     public Task SetLoadAsync(long untilSeq, int telemetryEvery = 0, int writers = 4) =>
         WriteAtomicallyAsync(LoadFile, string.Create(CultureInfo.InvariantCulture,
-            $$"""{"Load":{"UntilSeq":{{untilSeq}},"TelemetryEvery":{{telemetryEvery}},"Writers":{{writers}}}}"""));
+            $$$"""{"Load":{"UntilSeq":{{{untilSeq}}},"TelemetryEvery":{{{telemetryEvery}}},"Writers":{{{writers}}}}}"""));
 
     /// <summary>Starts the agent (LoadHost) and returns once it is running (its first "made" line or its start log).</summary>
     public async Task StartAgentAsync(params string[] settings)
@@ -193,10 +193,10 @@ internal sealed class Site : IAsyncDisposable
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <paramref name="timeout"/> passes.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTimeOffset.UtcNow > deadline)
+            if (clock.Elapsed > timeout)
             {
                 Assert.Fail($"not within {timeout.TotalSeconds} s: {describe()}");
             }

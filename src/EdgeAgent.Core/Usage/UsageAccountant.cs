@@ -30,6 +30,7 @@ public sealed class UsageAccountant
     private long _modeSince;
     private long _periodStart;
     private long _framesDropped;
+    private long _frames;
 
     public UsageAccountant(TimeProvider time, InferenceUsage usage, UsageMode initialMode = UsageMode.Idle)
     {
@@ -65,6 +66,13 @@ public sealed class UsageAccountant
             Accrue(_time.GetTimestamp());
             _mode = mode;
         }
+    }
+
+    /// <summary>Frames (images, audio clips, sensor windows) a pipeline processed: the product KPI "frames processed"; lock-free.</summary>
+    public void AddFrames(long count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Interlocked.Add(ref _frames, count);
     }
 
     /// <summary>Frames a pipeline dropped (its buffer was full); lock-free.</summary>
@@ -103,7 +111,7 @@ public sealed class UsageAccountant
                     Ms(interval.Percentile(0.50)), Ms(interval.Percentile(0.95)), Ms(interval.Percentile(0.99)));
             }
 
-            return new UsageSummary(Seconds(period), seconds[0], seconds[1], seconds[2], seconds[3], models, Interlocked.Exchange(ref _framesDropped, 0));
+            return new UsageSummary(Seconds(period), seconds[0], seconds[1], seconds[2], seconds[3], models, Interlocked.Exchange(ref _frames, 0), Interlocked.Exchange(ref _framesDropped, 0));
         }
     }
 
@@ -134,9 +142,10 @@ public sealed record UsageSummary(
     [property: JsonPropertyName("charge_s")] double ChargeS,
     [property: JsonPropertyName("fault_s")] double FaultS,
     [property: JsonPropertyName("inferences")] IReadOnlyDictionary<string, ModelInterval> Inferences,
+    [property: JsonPropertyName("frames")] long Frames,
     [property: JsonPropertyName("frames_dropped")] long FramesDropped)
 {
-    /// <summary>The record data, e.g. <c>{"period_s":900,"operate_s":612,...,"inferences":{"blazeface":{...}},"frames_dropped":0}</c>.</summary>
+    /// <summary>The record data, e.g. <c>{"period_s":900,"operate_s":612,...,"inferences":{"blazeface":{...}},"frames":18360,"frames_dropped":0}</c>.</summary>
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, UsageJsonContext.Default.UsageSummary);
 }
 

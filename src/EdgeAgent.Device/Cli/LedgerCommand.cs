@@ -45,15 +45,17 @@ internal static class LedgerCommand
                     await using var outbox = await SqliteOutboxFactory.OpenAsync(options.OutboxPath, new OutboxOptions(), TimeProvider.System, NullLogger.Instance, ct).ConfigureAwait(false);
                     var file = parse.GetValue(output)!;
                     var temp = file.FullName + ".tmp";
+                    LedgerExportSummary summary;
                     await using (var stream = File.Create(temp))
                     {
-                        await LedgerExport.WriteAsync(outbox, new KeySigner(identity, key), await File.ReadAllTextAsync(store.PublicKeyPath, ct).ConfigureAwait(false), stream, ct).ConfigureAwait(false);
+                        summary = await LedgerExport.WriteAsync(outbox, new KeySigner(identity, key), await File.ReadAllTextAsync(store.PublicKeyPath, ct).ConfigureAwait(false), stream, ct).ConfigureAwait(false);
                     }
 
                     File.Move(temp, file.FullName, overwrite: true);
-                    var depth = await outbox.DepthAsync(ct).ConfigureAwait(false);
                     parse.InvocationConfiguration.Output.WriteLine(
-                        $"exported {depth.EvidenceRecords + depth.TelemetryRecords} entr(ies) of device {identity.DeviceId} (acknowledged up to seq {await outbox.AcknowledgedAsync(ct).ConfigureAwait(false)}) to {file.FullName}");
+                        $"exported {summary.Records} record(s) and {summary.Tombstones} tombstone(s), seq {summary.FirstSeq}-{summary.LastSeq}, of device {identity.DeviceId} " +
+                        $"(the hub acknowledged up to seq {await outbox.AcknowledgedAsync(ct).ConfigureAwait(false)}) to {file.FullName}" +
+                        (summary.Complete ? "" : "; the export holds the oldest entries that fit in one 1 MiB batch: not everything held"));
                     return ExitCodes.Ok;
                 }
             }
@@ -97,12 +99,20 @@ internal static class LedgerCommand
             }
 
             var report = LedgerExport.Verify(await File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false), pinned);
-            foreach (var line in report.Describe())
+            if (report.IsValid)
             {
-                (report.Verified ? output : error).WriteLine(line);
+                output.WriteLine($"verified: device {report.DeviceId}, seq {report.FirstSeq}-{report.LastSeq}, {report.Accepted} entr(ies), every link and the checkpoint signature " +
+                    (pinned is null ? "(with the key inside the export: integrity, not origin; pass --key to pin the enrolled key)" : "(with the key given by --key)"));
+                return ExitCodes.Ok;
             }
 
-            return report.Verified ? ExitCodes.Ok : ExitCodes.ModelProblem;
+            foreach (var p in report.Problems)
+            {
+                error.WriteLine($"{p.Reason} at seq {p.Seq}: {p.Detail}");
+            }
+
+            error.WriteLine($"NOT verified: {report.Problems.Count} problem(s) in {file.FullName}");
+            return ExitCodes.ModelProblem;
         });
         return command;
     }

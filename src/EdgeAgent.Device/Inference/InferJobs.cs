@@ -4,6 +4,7 @@ using System.Text.Json;
 using EdgeAgent.Contracts.Catalog;
 using EdgeAgent.Core.Audio.VoiceActivity;
 using EdgeAgent.Core.Catalog;
+using EdgeAgent.Device.Cli;
 using EdgeAgent.Core.Inference;
 using EdgeAgent.Core.Pipelines;
 using EdgeAgent.Core.Vision.Faces;
@@ -86,6 +87,8 @@ internal static class InferJobs
             {
                 s.Dispose();
             }
+
+            GC.SuppressFinalize(this);
         }
     }
 

@@ -163,10 +163,8 @@ internal sealed class AgentRuntime : IAsyncDisposable
         }
 
         return new LedgerDigests(
-            Sha256Hex(Encoding.UTF8.GetBytes(string.Join('\n', modelHashes))),
-            File.Exists(agentFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agentFile))) : Sha256Hex([]),
-            Sha256Hex(Encoding.UTF8.GetBytes(config.ToString())));
+            LedgerDigests.OfModels(modelHashes),
+            File.Exists(agentFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agentFile))) : LedgerDigests.OfModels([]),
+            LedgerDigests.OfConfig(config.ToString()));
     }
-
-    private static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -26,6 +26,6 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Warning, "Writing the status file {Path} failed")]
     public static partial void StatusFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(4007, LogLevel.Information, "Telemetry dropped to stay within the outbox caps: {Count} record(s), seq {First}-{Last}, written down as evidence")]
-    public static partial void DropsWritten(ILogger logger, long count, long first, long last);
+    [LoggerMessage(4008, LogLevel.Information, "Telemetry dropped to stay within the outbox caps was written down as evidence (telemetry.dropped, seq {Seq})")]
+    public static partial void DropsWritten(ILogger logger, long seq);
 }

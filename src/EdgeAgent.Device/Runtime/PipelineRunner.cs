@@ -75,7 +75,7 @@ internal sealed class PipelineRunner(
                     try
                     {
                         job.Run(file);
-                        usage.AddFrames(1);
+                        usage.AddFrames();
                     }
                     catch (MediaFormatException e)
                     {

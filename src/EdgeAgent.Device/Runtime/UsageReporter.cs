@@ -52,9 +52,9 @@ internal sealed class UsageReporter(AgentRuntime runtime, UsageAccountant usage,
 
     private async Task WriteDropsAsync(CancellationToken cancellationToken)
     {
-        if (await runtime.Ledger.WriteDropReportAsync(cancellationToken).ConfigureAwait(false) is { } dropped)
+        if (await runtime.Ledger.WriteDropReportAsync(cancellationToken).ConfigureAwait(false) is { } written)
         {
-            Log.DropsWritten(logger, dropped.Count, dropped.FirstSeq, dropped.LastSeq);
+            Log.DropsWritten(logger, written.Seq);
         }
     }
 }

@@ -59,6 +59,17 @@ public sealed class UsageAccountantTests
     }
 
     [Fact]
+    public void TakeSummary_FramesProcessed_CountedPerInterval()
+    {
+        var accountant = new UsageAccountant(new FakeTimeProvider(), new InferenceUsage());
+        accountant.AddFrames(5);
+        accountant.AddFrames();
+
+        Assert.Equal(6, accountant.TakeSummary().Frames);
+        Assert.Equal(0, accountant.TakeSummary().Frames);
+    }
+
+    [Fact]
     public void TakeSummary_FramesDropped_CountedPerInterval()
     {
         var accountant = new UsageAccountant(_time, _usage);

@@ -10,8 +10,9 @@ public sealed class RunCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private Task<(int Code, string Output, string Error)> ProvisionAsync(bool consent = true) =>
-        AgentCli.RunAsync(["provision", "--device", "GL-0001", "--product", "smart-glasses", "--state-dir", _temp.Path, .. consent ? new[] { "--consent" } : []]);
+    private Task<(int Code, string Output, string Error)> ProvisionAsync(bool consent = true) => consent
+        ? AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--state-dir", _temp.Path, "--consent")
+        : AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--state-dir", _temp.Path);
 
     public static TheoryData<string, string> BadSettings() => new()
     {
