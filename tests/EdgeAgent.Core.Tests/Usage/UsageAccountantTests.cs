@@ -89,6 +89,6 @@ public sealed class UsageAccountantTests
 
         var json = accountant.TakeSummary().ToJson().GetRawText();
 
-        Assert.Equal("""{"period_s":900,"operate_s":900,"idle_s":0,"charge_s":0,"fault_s":0,"inferences":{"blazeface":{"calls":1,"failures":0,"p50_ms":2,"p95_ms":2,"p99_ms":2}},"frames_dropped":0}""", json);
+        Assert.Equal("""{"period_s":900,"operate_s":900,"idle_s":0,"charge_s":0,"fault_s":0,"inferences":{"blazeface":{"calls":1,"failures":0,"p50_ms":2,"p95_ms":2,"p99_ms":2}},"frames":0,"frames_dropped":0}""", json);
     }
 }
