@@ -183,12 +183,16 @@ internal sealed class Site : IAsyncDisposable
         await agent.WaitForLineAsync(l => l.StartsWith("made ", StringComparison.Ordinal) && ++seen >= count, timeout, $"{count} 'made' lines");
     }
 
-    /// <summary>What the agent last wrote to its status file.</summary>
+    /// <summary>What the agent last wrote to its status file (an empty object before its first write).</summary>
     public JsonElement AgentStatus()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(StateDirectory, "status.json")));
+        var path = Path.Combine(StateDirectory, "status.json");
+        using var doc = JsonDocument.Parse(File.Exists(path) ? File.ReadAllBytes(path) : "{}"u8.ToArray());
         return doc.RootElement.Clone();
     }
+
+    /// <summary>A number from the status file, or -1 before the agent first wrote it.</summary>
+    public long AgentStatus(string field) => AgentStatus().TryGetProperty(field, out var v) ? v.GetInt64() : -1;
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <paramref name="timeout"/> passes.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
