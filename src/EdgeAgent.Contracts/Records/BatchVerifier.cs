@@ -65,6 +65,24 @@ public static class BatchVerifier
             }
         }
 
+        // FORMAT.md: records and tombstones each come in sequence order. A batch whose order was changed in transit is
+        // refused as a whole, not quietly sorted back.
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].Seq <= entries[i - 1].Seq)
+            {
+                return WholeBatch(head, RejectionReasons.Malformed, $"records are not in sequence order: seq {entries[i].Seq} follows seq {entries[i - 1].Seq}", rejected, entries);
+            }
+        }
+
+        for (var i = 1; i < batch.Dropped.Count; i++)
+        {
+            if (batch.Dropped[i].Seq <= batch.Dropped[i - 1].Seq)
+            {
+                return WholeBatch(head, RejectionReasons.Malformed, $"tombstones are not in sequence order: seq {batch.Dropped[i].Seq} follows seq {batch.Dropped[i - 1].Seq}", rejected, entries);
+            }
+        }
+
         entries.AddRange(batch.Dropped.Select(t => new ChainEntry(t.Seq, t.Hash, null, null)));
         entries.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         for (var i = 1; i < entries.Count; i++)

@@ -168,6 +168,20 @@ public sealed class BatchVerifierTests
     }
 
     [Fact]
+    public void Verify_RecordsSwappedInTheArray_RefusesTheWholeBatch()
+    {
+        using var key = NewKey();
+        var chain = HonestChain(3);
+        var checkpoint = Checkpoint.Sign(key, Device, 3, RecordCodec.Hash(chain[2]));
+
+        var verdict = BatchVerifier.Verify(Batch(key, [chain[0], chain[2], chain[1]], checkpoint: checkpoint), key, ChainHead.Genesis, NothingHeld);
+
+        Assert.Empty(verdict.Accepted);
+        Assert.All(verdict.Rejected, r => Assert.Equal(RejectionReasons.Malformed, r.Reason));
+        Assert.Contains("not in sequence order", verdict.Rejected[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Verify_RecordOfAnotherDevice_IsWrongTopic()
     {
         using var key = NewKey();
