@@ -60,6 +60,7 @@ public sealed class EvidencePipelineTests
         AssertChainVerifies(site, held);
         Assert.True(held.Count(r => r.Type == RecordTypes.MaintenancePerformed) >= Records - (Kills + 1) * 4, "the generator's records are the bulk of the chain");
         Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
+        site.AssertNoErrorLogged();
     }
 
     [Theory]
@@ -88,6 +89,7 @@ public sealed class EvidencePipelineTests
         Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
         AssertChainVerifies(site, held);
         Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
+        site.AssertNoErrorLogged();
     }
 
     [Theory]
@@ -121,6 +123,7 @@ public sealed class EvidencePipelineTests
         var evidence = held.Where(r => r.Payload is not null).Select(r => r.Seq).ToHashSet();
         Assert.All(site.Made.Where(s => !tombstones.Contains(s)), s => Assert.Contains(s, evidence));
         Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
+        site.AssertNoErrorLogged();
     }
 
     private static long Head(Site site) => site.AgentStatus("head_seq");

@@ -34,6 +34,7 @@ internal sealed class Site : IAsyncDisposable
 
     private readonly MosquittoBroker? _mosquitto;
     private readonly int _hubPort;
+    private readonly List<string> _finishedLogs = [];
     private ChildProcess? _hub;
     private ChildProcess? _agent;
 
@@ -89,6 +90,7 @@ internal sealed class Site : IAsyncDisposable
         if (_hub is { } hub)
         {
             await hub.DisposeAsync();
+            Keep(hub);
             _hub = null;
         }
     }
@@ -155,6 +157,7 @@ internal sealed class Site : IAsyncDisposable
             await agent.KillAsync();
             Made.AddRange(MadeBy(agent));
             await agent.DisposeAsync();
+            Keep(agent);
             _agent = null;
         }
     }
@@ -168,8 +171,26 @@ internal sealed class Site : IAsyncDisposable
             Made.AddRange(MadeBy(agent));
             Assert.True(agent.ExitCode == 0, $"the agent's clean stop exited with {agent.ExitCode}: {agent.ErrorText}");
             await agent.DisposeAsync();
+            Keep(agent);
             _agent = null;
         }
+    }
+
+    /// <summary>
+    /// Fails if the agent or the hub logged an Error or Critical entry in any run so far: outages, kills and intruders
+    /// are expected conditions and must show as warnings at most.
+    /// </summary>
+    public void AssertNoErrorLogged()
+    {
+        var logs = _finishedLogs.Concat(_agent?.Lines ?? []).Concat(_hub?.Lines ?? []).ToList();
+        var errors = logs.Where(l => l.Contains("fail: ", StringComparison.Ordinal) || l.Contains("crit: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} error(s) logged, first: {errors.FirstOrDefault()}");
+    }
+
+    private void Keep(ChildProcess process)
+    {
+        _finishedLogs.AddRange(process.Lines);
+        _finishedLogs.AddRange(process.ErrorText.Split('\n'));
     }
 
     public static IEnumerable<long> MadeBy(ChildProcess agent) =>
