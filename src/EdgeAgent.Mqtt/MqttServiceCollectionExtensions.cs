@@ -7,7 +7,8 @@ namespace EdgeAgent.Mqtt;
 public static class MqttServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <see cref="MqttOptions"/> (section <c>Mqtt</c>, checked at start) and registers
+    /// Binds and validates <see cref="MqttOptions"/> (section <c>Mqtt</c>, checked at start; an unknown key is an error, so
+    /// a misspelt setting cannot be silently ignored) and registers
     /// <see cref="OutboxPublisher"/> as a singleton and hosted service. The composition root registers IOutbox,
     /// ICheckpointSigner, IClockSyncParty, AppendSignal and TimeProvider.
     /// </summary>
@@ -16,7 +17,7 @@ public static class MqttServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<MqttOptions>()
-            .Bind(configuration.GetSection(MqttOptions.Section))
+            .Bind(configuration.GetSection(MqttOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<OutboxPublisher>();

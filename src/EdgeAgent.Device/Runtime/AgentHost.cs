@@ -76,6 +76,16 @@ internal static class AgentHost
 
             return Cli.ExitCodes.BadInput;
         }
+        catch (InvalidOperationException e) when (e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"error: unknown setting: {e.Message}").ConfigureAwait(false);
+            return Cli.ExitCodes.BadInput;
+        }
+        catch (InvalidOperationException e) when (e.InnerException is FormatException or InvalidCastException or OverflowException)
+        {
+            await error.WriteLineAsync($"error: {e.Message} {e.InnerException.Message}").ConfigureAwait(false);
+            return Cli.ExitCodes.BadInput;
+        }
 
         var slot = services.GetRequiredService<RuntimeSlot>();
         try
@@ -99,13 +109,16 @@ internal static class AgentHost
         return Cli.ExitCodes.Ok;
     }
 
+    /// <summary>An unknown key in a section is an error: a misspelt setting must not be silently ignored.</summary>
+    private static void Strict(BinderOptions binder) => binder.ErrorOnUnknownConfiguration = true;
+
     private static void Compose(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
 
         // The runtime is opened after the options were validated and before the host starts; components reach it here.
         services.AddSingleton<RuntimeSlot>();

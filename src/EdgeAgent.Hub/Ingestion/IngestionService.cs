@@ -39,7 +39,7 @@ internal sealed class IngestionService : BackgroundService
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
-            if (e.ClientWasConnected)
+            if (e.ClientWasConnected && !_stopping)
             {
                 Log.IngestionDisconnected(_logger, _broker, e.ReasonString ?? e.Reason.ToString());
             }
@@ -48,11 +48,14 @@ internal sealed class IngestionService : BackgroundService
         };
     }
 
+    private volatile bool _stopping;
+
     /// <summary>Completes once the first connection is subscribed.</summary>
     public Task Ready => _ready.Task;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true; // from here a disconnection is ours (or the embedded broker's shutdown), not a fault
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_client.IsConnected)
         {

@@ -22,6 +22,9 @@ public sealed class RunCommandTests : IDisposable
         { "Outbox:MaxBytes=1000", "Outbox:MaxBytes must be at least 1048576" },
         { "Models:Pipelines:0:Model=blazeface", "Models:Pipelines:0:Input '' must be an existing file or directory" },
         { "Mqtt:Broker=http://hub:80", "Mqtt:Broker" },
+        { "Mqtt:Brokr=mqtt://hub:1883", "unknown setting" },
+        { "Agent:Regoin=330106", "'Regoin'" },
+        { "Usage:SummaryInterval=soon", "soon" },
     };
 
     [Theory]
@@ -84,4 +87,19 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("the agent has not run here", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_TheReadmeExampleConfig_PassesValidation()
+    {
+        // The README's configuration example is this file: every key in it binds and validates (the run then stops only
+        // because this state directory is not provisioned).
+        var example = RepositoryRoot.Combine("src", "EdgeAgent.Device", "edgeagent.example.json");
+
+        var (code, _, error) = await AgentCli.RunAsync("run", "--config", example, "--state-dir", _temp.Path,
+            "--set", $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", "--set", $"Models:Pipelines:0:Input={RepositoryRoot.Combine("models")}");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("is not provisioned", error, StringComparison.Ordinal);
+    }
+
 }
