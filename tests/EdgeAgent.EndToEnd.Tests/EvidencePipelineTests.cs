@@ -95,36 +95,57 @@ public sealed class EvidencePipelineTests
     [Theory]
     [InlineData(BrokerKind.Embedded)]
     [InlineData(BrokerKind.Mosquitto)]
-    public async Task DiskBudget_TelemetryOverItsCapWhileOffline_DroppedOldestFirstCountedAndEvidenceAllArrives(BrokerKind broker)
+    public async Task DiskBudget_OfflineOverTheCaps_TelemetryDroppedOldestFirstAndCountedEvidenceAllArrivesFullOutboxIsAFault(BrokerKind broker)
     {
+        // Records of about 450 bytes, every other one telemetry, with a 64 KiB telemetry cap in a 1 MiB outbox.
         await using var site = await Site.StartAsync(broker);
         await site.StopBrokerAsync();
         await site.SetLoadAsync(untilSeq: 3000, telemetryEvery: 2);
         await site.StartAgentAsync("Outbox:MaxBytes=1048576", "Outbox:MaxTelemetryBytes=65536");
+
+        // 1. Offline, 1,500 telemetry records pass the telemetry cap: the oldest go, the newest stay, the drop is written down.
         await Site.EventuallyAsync(() => Head(site) >= 3000, Drain, () => $"device head {Head(site)}");
         await site.StartBrokerAsync();
-        // The drop report is written within a budget interval; wait for the chain to settle and drain.
         await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords().Any(r => r.Type == RecordTypes.TelemetryDropped), Drain,
             () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}");
-        await site.KillAgentAsync();
-
         var held = site.HubRecords();
-        Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
-        AssertChainVerifies(site, held);
         var tombstones = held.Where(r => r.Payload is null).Select(r => r.Seq).ToList();
         var telemetry = held.Where(r => r.Type == RecordTypes.EnvSample).Select(r => r.Seq).ToList();
         Assert.NotEmpty(tombstones);
         Assert.NotEmpty(telemetry);
-        Assert.True(tombstones.Max() < telemetry.Max(), "the oldest telemetry went first");
-        var reported = held.Where(r => r.Type == RecordTypes.TelemetryDropped)
-            .Sum(r => JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data").GetProperty("count").GetInt64());
-        Assert.Equal(tombstones.Count, reported);
-        // Every evidence record the agent was told was durable arrived whole.
-        var evidence = held.Where(r => r.Payload is not null).Select(r => r.Seq).ToHashSet();
-        Assert.All(site.Made.Where(s => !tombstones.Contains(s)), s => Assert.Contains(s, evidence));
+        Assert.True(tombstones.Max() < telemetry.Min(), $"oldest first: dropped up to seq {tombstones.Max()}, kept from seq {telemetry.Min()}");
+        Assert.Equal(tombstones.Count, ReportedDrops(held));
+
+        // 2. Offline again, the evidence alone (about 1.1 MB) outgrows the whole outbox: new telemetry is refused, evidence
+        //    is kept over the budget, and the full outbox is a storage fault that clears once the hub has the records.
+        await site.StopBrokerAsync();
+        var before = Head(site);
+        await site.SetLoadAsync(untilSeq: before + 5000, telemetryEvery: 2);
+        await Site.EventuallyAsync(() => Head(site) >= before + 5000, Drain, () => $"device head {Head(site)}");
+        await site.StartBrokerAsync();
+        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords().Any(r => r.Type == RecordTypes.FaultCleared), Drain,
+            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}");
+        await site.KillAgentAsync();
+
+        held = site.HubRecords();
+        Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
+        AssertChainVerifies(site, held);
+        var faults = held.Where(r => r.Type is RecordTypes.FaultRaised or RecordTypes.FaultCleared)
+            .Select(r => (r.Type, Data: JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data"))).ToList();
+        Assert.Contains(faults, f => f.Type == RecordTypes.FaultRaised && f.Data.GetProperty("code").GetString() == "storage.budget_exhausted" && !f.Data.GetProperty("relevant").GetBoolean());
+        Assert.Contains(faults, f => f.Type == RecordTypes.FaultCleared && f.Data.GetProperty("code").GetString() == "storage.budget_exhausted");
+        Assert.Equal(held.Count(r => r.Payload is null), ReportedDrops(held));
+
+        // Every record the agent was told was durable arrived: evidence whole, telemetry whole or as its tombstone.
+        var evidence = held.Where(r => r.Payload is not null && r.Type != RecordTypes.EnvSample).Select(r => r.Seq).ToHashSet();
+        Assert.True(evidence.Count >= 4000, $"{evidence.Count} evidence records");
+        Assert.Subset(held.Select(r => r.Seq).ToHashSet(), site.Made.ToHashSet());
         Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
         site.AssertNoErrorLogged();
     }
+
+    private static long ReportedDrops(HubRecord[] held) => held.Where(r => r.Type == RecordTypes.TelemetryDropped)
+        .Sum(r => JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data").GetProperty("count").GetInt64());
 
     private static long Head(Site site) => site.AgentStatus("head_seq");
 

@@ -22,8 +22,9 @@ internal sealed class AgentRuntime : IAsyncDisposable
     private readonly ECDsa _key;
     private readonly AgentOptions _options;
 
-    private AgentRuntime(DeviceIdentity identity, ECDsa key, IOutbox outbox, DeviceLedger ledger, DeviceClock clock, AppendSignal signal, AgentOptions options, bool uncleanShutdown)
+    private AgentRuntime(DeviceIdentity identity, ECDsa key, IOutbox outbox, DeviceLedger ledger, DeviceClock clock, AppendSignal signal, AgentOptions options, bool uncleanShutdown, ActiveModels models)
     {
+        Models = models;
         Identity = identity;
         _key = key;
         Outbox = outbox;
@@ -43,6 +44,9 @@ internal sealed class AgentRuntime : IAsyncDisposable
     public DeviceClock Clock { get; }
 
     public AppendSignal Signal { get; }
+
+    /// <summary>The models this start runs, by catalog name and pinned hash, and their digest (the records' <c>model</c>).</summary>
+    public ActiveModels Models { get; }
 
     /// <summary>The previous run ended without a clean stop (a crash, kill -9 or power loss).</summary>
     public bool UncleanShutdown { get; }
@@ -65,10 +69,11 @@ internal sealed class AgentRuntime : IAsyncDisposable
             outbox = await SqliteOutboxFactory.OpenAsync(options.OutboxPath, outboxOptions, time, loggers.CreateLogger("EdgeAgent.Storage.Outbox"), cancellationToken).ConfigureAwait(false);
             var clock = new DeviceClock(time, SystemClockTrustOf(options.SystemClock));
             var signal = new AppendSignal();
-            var ledger = await DeviceLedger.OpenAsync(outbox, identity, key, clock, Digests(models, configuration), signal, loggers.CreateLogger<DeviceLedger>(), cancellationToken).ConfigureAwait(false);
+            var active = ActiveModelsOf(models);
+            var ledger = await DeviceLedger.OpenAsync(outbox, identity, key, clock, Digests(active, configuration), signal, loggers.CreateLogger<DeviceLedger>(), cancellationToken).ConfigureAwait(false);
             var unclean = File.Exists(options.RunningMarkerPath);
             await File.WriteAllTextAsync(options.RunningMarkerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            return new AgentRuntime(identity, key, outbox, ledger, clock, signal, options, unclean);
+            return new AgentRuntime(identity, key, outbox, ledger, clock, signal, options, unclean, active);
         }
         catch
         {
@@ -102,7 +107,50 @@ internal sealed class AgentRuntime : IAsyncDisposable
             Log.Activated(logger, Identity.DeviceId, Ledger.Head.Seq);
         }
 
+        await RecordModelChangeAsync(logger, cancellationToken).ConfigureAwait(false);
+
         Log.Started(logger, Identity.DeviceId, Identity.ProductId, Ledger.Boot, Ledger.Head.Seq, UncleanShutdown ? "an unclean" : "a clean");
+    }
+
+    /// <summary>
+    /// A <c>model.changed</c> record when the models this start runs differ from the last start's (kept in
+    /// <c>active-models</c> in the state directory, written only after the record is durable): the first start names its
+    /// models, a configuration change names both sets. Updates from the hub (with rollback) write their own.
+    /// </summary>
+    private async Task RecordModelChangeAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_options.StateDirectory, "active-models");
+        var previous = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        if (previous == Models.Digest)
+        {
+            return;
+        }
+
+        var reason = previous is null ? "first_start" : "configuration";
+        await Ledger.AppendAsync(RecordTypes.ModelChanged, RecordData.Of(j =>
+        {
+            j.WriteString("reason", reason);
+            if (previous is null)
+            {
+                j.WriteNull("from");
+            }
+            else
+            {
+                j.WriteString("from", previous);
+            }
+
+            j.WriteString("to", Models.Digest);
+            j.WriteStartObject("models");
+            foreach (var (name, sha) in Models.Hashes)
+            {
+                j.WriteString(name, sha);
+            }
+
+            j.WriteEndObject();
+        }), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path + ".tmp", Models.Digest, cancellationToken).ConfigureAwait(false);
+        File.Move(path + ".tmp", path, overwrite: true);
+        Log.ModelsChanged(logger, reason, previous ?? "none", Models.Digest);
     }
 
     /// <summary>The clean stop: a last power record, then the marker goes (its absence at the next start means "clean").</summary>
@@ -133,13 +181,10 @@ internal sealed class AgentRuntime : IAsyncDisposable
         _ => File.Exists("/run/systemd/timesync/synchronized") ? SystemClockTrust.Ntp : SystemClockTrust.None,
     };
 
-    /// <summary>
-    /// The digests every record carries: the configured models' pinned SHA-256s, the agent build (its main assembly file)
-    /// and the effective configuration of the agent's own sections.
-    /// </summary>
-    private static LedgerDigests Digests(ModelsOptions models, IConfiguration configuration)
+    /// <summary>The configured pipelines' catalog models (ppocr is its detection and recognition models).</summary>
+    private static ActiveModels ActiveModelsOf(ModelsOptions models)
     {
-        var modelHashes = new SortedSet<string>(StringComparer.Ordinal);
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (models.Pipelines.Count > 0)
         {
             var catalog = CatalogReader.Load(models.Catalog);
@@ -147,11 +192,20 @@ internal sealed class AgentRuntime : IAsyncDisposable
             {
                 foreach (var entry in catalog.Models.Where(m => m.Name == p.Model || (p.Model == "ppocr" && m.Name.StartsWith("ppocr-", StringComparison.Ordinal))))
                 {
-                    modelHashes.Add(entry.Sha256);
+                    hashes[entry.Name] = entry.Sha256;
                 }
             }
         }
 
+        return new ActiveModels(hashes, LedgerDigests.OfModels(hashes.Values));
+    }
+
+    /// <summary>
+    /// The digests every record carries: the active models' pinned SHA-256s, the agent build (its main assembly file)
+    /// and the effective configuration of the agent's own sections.
+    /// </summary>
+    private static LedgerDigests Digests(ActiveModels models, IConfiguration configuration)
+    {
         var agentFile = typeof(AgentRuntime).Assembly.Location;
         var config = new StringBuilder();
         foreach (var (key, value) in configuration.AsEnumerable()
@@ -163,8 +217,11 @@ internal sealed class AgentRuntime : IAsyncDisposable
         }
 
         return new LedgerDigests(
-            LedgerDigests.OfModels(modelHashes),
+            models.Digest,
             File.Exists(agentFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agentFile))) : LedgerDigests.OfModels([]),
             LedgerDigests.OfConfig(config.ToString()));
     }
 }
+
+/// <summary>The models one start runs: catalog name to pinned SHA-256, and the digest over them.</summary>
+internal sealed record ActiveModels(IReadOnlyDictionary<string, string> Hashes, string Digest);

@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(4008, LogLevel.Information, "Telemetry dropped to stay within the outbox caps was written down as evidence (telemetry.dropped, seq {Seq})")]
     public static partial void DropsWritten(ILogger logger, long seq);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Outbox disk budget: {Change} with {Held} bytes held; written down as a storage fault record")]
+    public static partial void BudgetChanged(ILogger logger, Core.Outbox.BudgetChange change, long held);
+
+    [LoggerMessage(4010, LogLevel.Information, "Active models changed ({Reason}): {From} -> {To}; written down as model.changed")]
+    public static partial void ModelsChanged(ILogger logger, string reason, string from, string to);
 }

@@ -1,4 +1,5 @@
 using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Outbox;
 using EdgeAgent.Core.Usage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,12 +10,15 @@ namespace EdgeAgent.Device.Runtime;
 /// <summary>
 /// Writes usage down: a <c>usage.summary</c> every <see cref="UsageOptions.SummaryInterval"/> and a last one at shutdown,
 /// and, every <see cref="UsageOptions.BudgetInterval"/>, enforces the outbox's telemetry caps and writes any drop down as
-/// a <c>telemetry.dropped</c> record. A failed iteration is logged and retried at the next tick.
+/// a <c>telemetry.dropped</c> record, and a full outbox (new telemetry refused, evidence still kept) as a storage fault
+/// that clears when there is room again. A failed iteration is logged and retried at the next tick.
 /// </summary>
-internal sealed class UsageReporter(AgentRuntime runtime, UsageAccountant usage, IOptions<UsageOptions> options, TimeProvider time, ILogger<UsageReporter> logger)
+internal sealed class UsageReporter(
+    AgentRuntime runtime, UsageAccountant usage, IOptions<UsageOptions> options, IOptions<OutboxOptions> outbox, TimeProvider time, ILogger<UsageReporter> logger)
     : BackgroundService
 {
     private readonly UsageOptions _options = options.Value;
+    private readonly DiskBudgetWatch _budget = new(outbox.Value);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +56,26 @@ internal sealed class UsageReporter(AgentRuntime runtime, UsageAccountant usage,
 
     private async Task WriteDropsAsync(CancellationToken cancellationToken)
     {
+        var depth = await runtime.Outbox.DepthAsync(cancellationToken).ConfigureAwait(false);
+        var change = _budget.Observe(depth);
+        if (change != BudgetChange.None)
+        {
+            var held = depth.EvidenceBytes + depth.TelemetryBytes;
+            Log.BudgetChanged(logger, change, held);
+            await runtime.Ledger.AppendAsync(change == BudgetChange.Exhausted ? RecordTypes.FaultRaised : RecordTypes.FaultCleared, RecordData.Of(j =>
+            {
+                j.WriteString("code", DiskBudgetWatch.FaultCode);
+                j.WriteString("subsystem", "storage");
+                j.WriteString("severity", "warning");
+                // Caused by a long outage, not by the product failing: not a relevant failure for reliability figures.
+                j.WriteBoolean("relevant", false);
+                j.WriteNumber("held_bytes", held);
+                j.WriteString("detail", change == BudgetChange.Exhausted
+                    ? "the outbox is full: new telemetry is refused (evidence is still kept) until the hub acknowledges what is held"
+                    : "the outbox has room again");
+            }), cancellationToken).ConfigureAwait(false);
+        }
+
         if (await runtime.Ledger.WriteDropReportAsync(cancellationToken).ConfigureAwait(false) is { } written)
         {
             Log.DropsWritten(logger, written.Seq);

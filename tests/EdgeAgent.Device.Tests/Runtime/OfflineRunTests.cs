@@ -50,7 +50,7 @@ public sealed class OfflineRunTests : IDisposable
         Assert.True(verifyCode == ExitCodes.Ok, verifyOut + verifyError);
 
         var types = Types(export);
-        Assert.Equal([RecordTypes.PowerState, RecordTypes.DeviceActivated], types.Take(2));
+        Assert.Equal([RecordTypes.PowerState, RecordTypes.DeviceActivated, RecordTypes.ModelChanged], types.Take(3));
         Assert.Contains(RecordTypes.UsageSummary, types);
         Assert.Equal(RecordTypes.PowerState, types[^1]);
 
