@@ -168,6 +168,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Outbox.DisposeAsync().ConfigureAwait(false);
+        Ledger.Dispose();
         _key.Dispose();
     }
 
