@@ -488,7 +488,7 @@ sealed class Background : IDisposable
         lock (gate)
         {
             lines.Add(line);
-            Monitor.PulseAll(gate);
+            System.Threading.Monitor.PulseAll(gate);
         }
 
         Console.WriteLine($"[{Name}] {line}");
@@ -518,7 +518,7 @@ sealed class Background : IDisposable
                     throw new CakeException($"{Name} was not ready within {timeout.TotalSeconds} s: {string.Join(" | ", lines.TakeLast(10))}");
                 }
 
-                Monitor.Wait(gate, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+                System.Threading.Monitor.Wait(gate, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
             }
         }
     }
