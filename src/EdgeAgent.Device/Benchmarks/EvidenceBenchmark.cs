@@ -15,7 +15,7 @@ using EdgeAgent.Mqtt.Benchmarks;
 namespace EdgeAgent.Device.Benchmarks;
 
 /// <summary>How <c>edgeagent bench evidence</c> runs.</summary>
-internal sealed record EvidenceBenchmarkSettings(string StateDirectory, string Broker, int Records, int Writers, int Rounds, int BatchMaxRecords, TimeSpan BatchMaxDelay, int MaxInFlightBatches);
+internal sealed record EvidenceBenchmarkSettings(string StateDirectory, string Broker, int Records, int Writers, int Rounds, int BatchMaxRecords, int BatchMaxBytes, TimeSpan BatchMaxDelay, int MaxInFlightBatches);
 
 /// <summary>One side's timed rounds.</summary>
 internal sealed record RateRounds(double Median, IReadOnlyList<double> Rounds);
@@ -27,7 +27,7 @@ internal sealed record RateRounds(double Median, IReadOnlyList<double> Rounds);
 /// <param name="BytesPerRecord">Mean encoded record size (the raw loop's payload size).</param>
 /// <param name="BatchesPerRound">Mean batches the publisher sent per timed round.</param>
 internal sealed record EvidenceBenchmarkResult(
-    string Device, string Broker, int Records, int Writers, int Rounds, int BatchMaxRecords, double BatchMaxDelayMs, int MaxInFlightBatches,
+    string Device, string Broker, int Records, int Writers, int Rounds, int BatchMaxRecords, int BatchMaxBytes, double BatchMaxDelayMs, int MaxInFlightBatches,
     RateRounds Agent, RateRounds Raw, double Ratio, int BytesPerRecord, double BatchesPerRound, double RecordsPerBatch);
 
 /// <summary>
@@ -67,6 +67,7 @@ internal sealed class EvidenceBenchmark(EvidenceBenchmarkSettings settings, Time
         {
             Broker = settings.Broker,
             BatchMaxRecords = settings.BatchMaxRecords,
+            BatchMaxBytes = settings.BatchMaxBytes,
             BatchMaxDelay = settings.BatchMaxDelay,
             MaxInFlightBatches = settings.MaxInFlightBatches,
             DrainTimeout = TimeSpan.Zero,
@@ -114,7 +115,7 @@ internal sealed class EvidenceBenchmark(EvidenceBenchmarkSettings settings, Time
             var agent = new RateRounds(Median(agentRates), agentRates);
             var rawRounds = new RateRounds(Median(rawRates), rawRates);
             return new EvidenceBenchmarkResult(
-                identity.DeviceId, settings.Broker, settings.Records, settings.Writers, settings.Rounds, settings.BatchMaxRecords, settings.BatchMaxDelay.TotalMilliseconds,
+                identity.DeviceId, settings.Broker, settings.Records, settings.Writers, settings.Rounds, settings.BatchMaxRecords, settings.BatchMaxBytes, settings.BatchMaxDelay.TotalMilliseconds,
                 settings.MaxInFlightBatches, agent, rawRounds, agent.Median / rawRounds.Median, bytesPerRecord,
                 (double)batches / settings.Rounds, batches == 0 ? 0 : (double)recordsSent / batches);
         }
