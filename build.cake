@@ -160,14 +160,23 @@ Task("Demo")
     });
 
 Task("Bench")
-    .Description("Measure model inference with `edgeagent bench` (Release only); writes artifacts/bench/inference.json.")
+    .Description("Measure (Release only): model inference (`edgeagent bench`), hub verification plus storage (`edgehub bench`), the evidence path end to end against a raw MQTTnet loop on the embedded broker and on Mosquitto (`edgeagent bench evidence`), and an idle agent's CPU; writes artifacts/bench/*.json and prints a summary.")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .Does(() =>
     {
+        EnsureAptPackages("the evidence benchmark on Mosquitto", "mosquitto");
         EnsureDirectoryExists(benchOutput.Path.GetDirectory());
         RequireSuccess(RunAgent($"bench --model silero-vad --model blazeface --out {benchOutput}"));
         Information(System.IO.File.ReadAllText(MakeAbsolute(benchOutput).FullPath));
+
+        var bench = artifacts.Combine("bench");
+        RequireSuccess(RunHub($"bench --records 20000 --batch 500 --group 8 --out {bench.CombineWithFilePath("hub-ingest.json")}"));
+        RunEvidenceBench("embedded", useMosquitto: false);
+        RunEvidenceBench("mosquitto", useMosquitto: true);
+        var idle = MeasureIdleCpu(TimeSpan.FromSeconds(30));
+        System.IO.File.WriteAllText(bench.CombineWithFilePath("idle-cpu.json").FullPath, JsonSerializer.Serialize(idle, new JsonSerializerOptions { WriteIndented = true }));
+        PrintBenchSummary(bench);
     });
 
 Task("Publish")
@@ -449,6 +458,7 @@ sealed class Background : IDisposable
     readonly System.Diagnostics.Process process;
     readonly List<string> lines = new();
     readonly object gate = new();
+    bool echo = true;
 
     Background(string name, System.Diagnostics.Process process)
     {
@@ -458,9 +468,13 @@ sealed class Background : IDisposable
 
     public string Name { get; }
 
-    public static Background Start(string name, string dll, string arguments, string workingDirectory)
+    public static Background Start(string name, string dll, string arguments, string workingDirectory) =>
+        StartExecutable(name, "dotnet", $"{dll} {arguments}", workingDirectory, echo: true);
+
+    // Any program; with echo false its lines are kept (for WaitForLine) but not printed (Mosquitto -v logs every packet).
+    public static Background StartExecutable(string name, string fileName, string arguments, string workingDirectory, bool echo)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", $"{dll} {arguments}")
+        var start = new System.Diagnostics.ProcessStartInfo(fileName, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -468,10 +482,10 @@ sealed class Background : IDisposable
             WorkingDirectory = workingDirectory,
         };
         var process = new System.Diagnostics.Process { StartInfo = start };
-        var background = new Background(name, process);
+        var background = new Background(name, process) { echo = echo };
         process.OutputDataReceived += (_, e) => background.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => background.Keep(e.Data);
-        Console.WriteLine($"> {name}: dotnet {dll} {arguments}");
+        Console.WriteLine($"> {name}: {fileName} {arguments}");
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -491,7 +505,10 @@ sealed class Background : IDisposable
             System.Threading.Monitor.PulseAll(gate);
         }
 
-        Console.WriteLine($"[{Name}] {line}");
+        if (echo)
+        {
+            Console.WriteLine($"[{Name}] {line}");
+        }
     }
 
     public string WaitForLine(Func<string, bool> match, TimeSpan timeout)
@@ -558,6 +575,198 @@ sealed class Background : IDisposable
 
         process.Dispose();
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Bench: a hub (embedded broker, or Mosquitto with the hub as its client) and a device on loopback.
+// ---------------------------------------------------------------------------------------------------------
+
+// A fresh hub database and device under artifacts/bench/site-LABEL: provisions and enrols the device, starts Mosquitto (if asked)
+// and edgehub, runs `edgeagent bench evidence` against them, and stops everything it started.
+void RunEvidenceBench(string label, bool useMosquitto)
+{
+    var site = ResetBenchSite(label);
+    var db = site.CombineWithFilePath("edgehub.db");
+    var state = site.Combine("device");
+    ProvisionAndEnrol("BENCH-EV-0001", state, db);
+    var port = FreeLoopbackPort();
+    Background broker = null;
+    Background hub = null;
+    try
+    {
+        var hubArguments = $"serve --db {db} --listen 127.0.0.1:{port}";
+        if (useMosquitto)
+        {
+            broker = StartMosquitto(site, port);
+            hubArguments = $"serve --db {db} --broker mqtt://127.0.0.1:{port}";
+        }
+
+        hub = Background.Start("edgehub", HubDll(configuration), hubArguments, repoRoot.FullPath);
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        RequireSuccess(RunAgent($"bench evidence --broker mqtt://127.0.0.1:{port} --state-dir {state} --records 50000 --writers 8 --out {artifacts.Combine("bench").CombineWithFilePath($"evidence-{label}.json")}"));
+    }
+    finally
+    {
+        StopAll(hub, broker);
+    }
+}
+
+// An agent with no pipelines, connected to a hub, left alone for `window`: its CPU time (and the hub's) from /proc/PID/stat.
+Dictionary<string, object> MeasureIdleCpu(TimeSpan window)
+{
+    var site = ResetBenchSite("idle");
+    var db = site.CombineWithFilePath("edgehub.db");
+    var state = site.Combine("device");
+    ProvisionAndEnrol("BENCH-IDLE-0001", state, db);
+    var port = FreeLoopbackPort();
+    Background hub = null;
+    Background agent = null;
+    try
+    {
+        hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --listen 127.0.0.1:{port}", repoRoot.FullPath);
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        agent = Background.Start("edgeagent idle", AgentDll(configuration), $"run --state-dir {state} --set Mqtt:Broker=mqtt://127.0.0.1:{port}", repoRoot.FullPath);
+        WaitForConnected(state, agent, TimeSpan.FromSeconds(60));
+        // Let start-up work (power-on and activation records, clock sync, the first status write) finish before measuring.
+        System.Threading.Thread.Sleep(TimeSpan.FromSeconds(5));
+        var ticksPerSecond = double.Parse(Capture("getconf", "CLK_TCK").Output, System.Globalization.CultureInfo.InvariantCulture);
+        var (agent0, hub0) = (CpuTicks(agent.Id), CpuTicks(hub.Id));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        System.Threading.Thread.Sleep(window);
+        var (agent1, hub1) = (CpuTicks(agent.Id), CpuTicks(hub.Id));
+        var seconds = clock.Elapsed.TotalSeconds;
+        double Percent(long ticks) => Math.Round(100.0 * ticks / ticksPerSecond / seconds, 3);
+        var result = new Dictionary<string, object>
+        {
+            ["window_s"] = Math.Round(seconds, 1),
+            ["clk_tck"] = ticksPerSecond,
+            ["agent_cpu_ticks"] = agent1 - agent0,
+            ["agent_cpu_percent_of_one_core"] = Percent(agent1 - agent0),
+            ["hub_cpu_ticks"] = hub1 - hub0,
+            ["hub_cpu_percent_of_one_core"] = Percent(hub1 - hub0),
+        };
+        Information($"idle: agent {result["agent_cpu_percent_of_one_core"]} % of one core, hub {result["hub_cpu_percent_of_one_core"]} % over {seconds:F1} s");
+        return result;
+    }
+    finally
+    {
+        StopAll(agent, hub);
+    }
+}
+
+DirectoryPath ResetBenchSite(string label)
+{
+    var site = artifacts.Combine($"bench/site-{label}");
+    EnsureDirectoryDoesNotExist(site, new DeleteDirectorySettings { Recursive = true, Force = true });
+    EnsureDirectoryExists(site);
+    return site;
+}
+
+void ProvisionAndEnrol(string device, DirectoryPath state, FilePath db)
+{
+    RequireSuccess(RunAgent($"provision --device {device} --product smart-glasses --consent --state-dir {state}"));
+    RequireSuccess(RunHub($"devices enroll --device {device} --product smart-glasses --key {state.CombineWithFilePath("device-key.pub.pem")} --db {db}"));
+}
+
+// Mosquitto on 127.0.0.1:port with nothing but a listener and anonymous access (in-memory persistence is its default; no -v,
+// which would log every packet during the measurement).
+Background StartMosquitto(DirectoryPath site, int port)
+{
+    var config = site.CombineWithFilePath("mosquitto.conf");
+    System.IO.File.WriteAllText(config.FullPath, $"listener {port} 127.0.0.1\nallow_anonymous true\n");
+    var broker = Background.StartExecutable("mosquitto", "/usr/sbin/mosquitto", $"-c {config}", site.FullPath, echo: true);
+    broker.WaitForLine(l => l.Contains($"listen socket on port {port}"), TimeSpan.FromSeconds(30));
+    return broker;
+}
+
+void WaitForConnected(DirectoryPath state, Background agent, TimeSpan timeout)
+{
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    while (true)
+    {
+        var exitCode = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"{AgentDll(configuration)} status --state-dir {state} --format json",
+            WorkingDirectory = repoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }, out var stdout);
+        var json = string.Join("\n", stdout).Trim();
+        if (exitCode == 0 && json.StartsWith("{") && JsonDocument.Parse(json).RootElement.TryGetProperty("connected", out var c) && c.GetBoolean())
+        {
+            Information($"edgeagent status: connected after {watch.Elapsed.TotalSeconds:F1} s");
+            return;
+        }
+
+        if (watch.Elapsed > timeout)
+        {
+            throw new CakeException($"the idle agent did not report connected within {timeout.TotalSeconds} s (last status: {json})");
+        }
+
+        System.Threading.Thread.Sleep(TimeSpan.FromMilliseconds(500));
+    }
+}
+
+// utime + stime of a process, in clock ticks (proc(5): fields 14 and 15, counted after the parenthesised name).
+long CpuTicks(int pid)
+{
+    var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return long.Parse(fields[11]) + long.Parse(fields[12]);
+}
+
+void StopAll(params Background[] programs)
+{
+    var failures = new List<string>();
+    foreach (var program in programs.Where(p => p is not null))
+    {
+        try
+        {
+            program.Terminate(TimeSpan.FromSeconds(30));
+        }
+        catch (CakeException e)
+        {
+            failures.Add(e.Message);
+        }
+        finally
+        {
+            program.Dispose();
+        }
+    }
+
+    if (failures.Count > 0)
+    {
+        Warning($"stopping the bench's programs: {string.Join("; ", failures)}");
+    }
+}
+
+void PrintBenchSummary(DirectoryPath bench)
+{
+    JsonElement Read(string name) => JsonDocument.Parse(System.IO.File.ReadAllText(bench.CombineWithFilePath(name).FullPath)).RootElement.Clone();
+    string F(double v) => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+    var hubIngest = Read("hub-ingest.json");
+    var lines = new List<string>
+    {
+        "",
+        "Bench summary (this machine, this run; ratios are against a baseline measured in the same run):",
+        $"  {"measure",-58} {"value",14} {"baseline",22} {"ratio",7} {"target",-24}",
+        $"  {"hub verify + store (edgehub bench), records/s",-58} {F(hubIngest.GetProperty("records_per_second").GetDouble()),14} {"-",22} {"-",7} {">= 20000",-24}",
+    };
+    foreach (var label in new[] { "embedded", "mosquitto" })
+    {
+        var e = Read($"evidence-{label}.json");
+        lines.Add($"  {$"append -> hub ack, {label} broker, records/s",-58} {F(e.GetProperty("agent").GetProperty("median").GetDouble()),14} {F(e.GetProperty("raw").GetProperty("median").GetDouble()) + " raw msg/s",22} {e.GetProperty("ratio").GetDouble(),7:F2} {">= 20000 and ratio >= 0.5",-24}");
+    }
+
+    var idle = Read("idle-cpu.json");
+    lines.Add($"  {"idle agent CPU, % of one core",-58} {idle.GetProperty("agent_cpu_percent_of_one_core").GetDouble(),14:F2} {$"hub {idle.GetProperty("hub_cpu_percent_of_one_core").GetDouble():F2} %",22} {"-",7} {"< 1",-24}");
+    lines.Add($"  (load average at the end: {System.IO.File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cores)");
+    foreach (var line in lines)
+    {
+        Information(line);
+    }
+
+    System.IO.File.WriteAllLines(bench.CombineWithFilePath("summary.txt").FullPath, lines);
 }
 
 // Sample inputs, none committed: photographs (a face, a cat, a page of text) from Debian's python3-skimage package,

@@ -31,7 +31,7 @@ internal sealed class PublishSession(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly BatchPlanner _planner = new(signer);
+    private readonly BatchPlanner _planner = new(signer, options.BatchMaxBytes);
     private readonly ClockSyncExchange _clock = new();
     private readonly string _eventsTopic = Topics.Events(signer.ProductId, signer.DeviceId);
     private readonly string _clockTopic = Topics.Clock(signer.ProductId, signer.DeviceId);

@@ -37,12 +37,13 @@ internal static class BenchCommand
             "bench",
             "Measure the agent's steady-state inference call (write input, run, read output) against a plain ONNX Runtime C# " +
             "loop on the same model, input and thread count, alternating in rounds; print p50/p95 and their ratio, and the " +
-            "gen-0 collections and bytes allocated on the agent's path.");
+            "gen-0 collections and bytes allocated on the agent's path. `bench evidence` measures the evidence path to the hub instead.");
         catalog.AddTo(command);
         command.Options.Add(models);
         command.Options.Add(iterations);
         command.Options.Add(threads);
         command.Options.Add(output);
+        command.Subcommands.Add(BenchEvidenceCommand.Build());
         command.SetAction(async (parse, ct) => await ModelsCommand.Guard(parse, async (stdout, stderr) =>
         {
             var all = catalog.LoadCatalog(parse);

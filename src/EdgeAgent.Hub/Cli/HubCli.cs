@@ -14,6 +14,7 @@ internal static class HubCli
         root.Subcommands.Add(DevicesCommand.Build());
         root.Subcommands.Add(RecordsCommand.Build());
         root.Subcommands.Add(RejectionsCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 }
