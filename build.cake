@@ -603,7 +603,7 @@ void RunEvidenceBench(string label, bool useMosquitto)
 
         hub = Background.Start("edgehub", HubDll(configuration), hubArguments, repoRoot.FullPath);
         hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
-        RequireSuccess(RunAgent($"bench evidence --broker mqtt://127.0.0.1:{port} --state-dir {state} --records 50000 --writers 8 --out {artifacts.Combine("bench").CombineWithFilePath($"evidence-{label}.json")}"));
+        RequireSuccess(RunAgent($"bench evidence --broker mqtt://127.0.0.1:{port} --state-dir {state} --records 50000 --writers 64 --out {artifacts.Combine("bench").CombineWithFilePath($"evidence-{label}.json")}"));
     }
     finally
     {

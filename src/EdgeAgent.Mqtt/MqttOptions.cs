@@ -32,9 +32,8 @@ public sealed class MqttOptions : IValidatableObject
     public int BatchMaxRecords { get; set; } = 500;
 
     /// <summary>
-    /// Most bytes in one batch message. Default (and most) 1 MiB, what the hub reads. MQTTnet 5.2's client takes about 40 ms
-    /// per 64 KiB on loopback to publish a message above 64 KiB (a 330 KB batch: about 175 ms; `edgeagent bench evidence`
-    /// measures it), so a device that must move many records per second sets this below 65536.
+    /// Most bytes in one batch message. Default (and most) 1 MiB, what the hub reads. Large batches are cheap because the
+    /// client's socket buffers are sized for them (<see cref="Connection.ClientOptions.SizeSocketBuffers"/>).
     /// </summary>
     [Range(4096, Contracts.Records.RecordBatch.MaxBatchBytes, ErrorMessage = "Mqtt:BatchMaxBytes must be between 4096 and 1048576")]
     public int BatchMaxBytes { get; set; } = Contracts.Records.RecordBatch.MaxBatchBytes;

@@ -96,6 +96,10 @@ internal sealed class IngestionService : BackgroundService
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .Build();
+
+        // MQTTnet sizes SO_RCVBUF/SO_SNDBUF from BufferSize (8 KiB by default): a window smaller than one loopback segment
+        // makes every segment of a large batch wait out a 40 ms delayed ACK. Batches are up to 1 MiB.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = RecordBatch.MaxBatchBytes;
         while (!ct.IsCancellationRequested)
         {
             try

@@ -37,6 +37,7 @@ public sealed class RawPublishLoop : IAsyncDisposable
                 .WithClientId(clientId)
                 .WithCleanStart(true)
                 .Build();
+            Connection.ClientOptions.SizeSocketBuffers(options); // the same sockets as the publisher's
             var result = await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {

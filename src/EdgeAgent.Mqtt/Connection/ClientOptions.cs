@@ -40,6 +40,26 @@ internal static class ClientOptions
             });
         }
 
-        return builder.Build();
+        var built = builder.Build();
+        SizeSocketBuffers(built);
+        return built;
+    }
+
+    /// <summary>Socket send and receive buffers for batches of up to 1 MiB.</summary>
+    public const int SocketBufferBytes = 1 << 20;
+
+    /// <summary>
+    /// MQTTnet sets the socket's SO_SNDBUF and SO_RCVBUF to <see cref="MqttClientTcpOptions.BufferSize"/>, 8 KiB by
+    /// default. A send buffer smaller than one segment (64 KiB on loopback) leaves a single segment in flight, which then
+    /// waits out the peer's delayed ACK (40 ms on Linux): measured, a 330 KB batch took 176 ms to publish, 0.6 ms from a
+    /// plain socket. Buffers sized for the largest batch put the whole message on the wire at once.
+    /// </summary>
+    public static void SizeSocketBuffers(MqttClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            tcp.BufferSize = SocketBufferBytes;
+        }
     }
 }

@@ -93,4 +93,15 @@ public sealed class MqttOptionsTests
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
+
+    [Fact]
+    public void ClientOptions_Build_SizesTheSocketBuffersForTheLargestBatch()
+    {
+        // MQTTnet's 8 KiB default SO_SNDBUF left one loopback segment in flight per delayed ACK (40 ms per 64 KiB).
+        var built = Connection.ClientOptions.Build(new MqttOptions(), "GL-0001");
+
+        var tcp = Assert.IsType<MQTTnet.MqttClientTcpOptions>(built.ChannelOptions);
+        Assert.True(tcp.BufferSize >= Contracts.Records.RecordBatch.MaxBatchBytes, $"socket buffers of {tcp.BufferSize} bytes");
+        Assert.True(tcp.NoDelay);
+    }
 }
