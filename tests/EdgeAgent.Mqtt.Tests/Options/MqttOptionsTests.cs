@@ -98,7 +98,7 @@ public sealed class MqttOptionsTests
     public void ClientOptions_Build_SizesTheSocketBuffersForTheLargestBatch()
     {
         // MQTTnet's 8 KiB default SO_SNDBUF left one loopback segment in flight per delayed ACK (40 ms per 64 KiB).
-        var built = Connection.ClientOptions.Build(new MqttOptions(), "GL-0001");
+        var built = EdgeAgent.Mqtt.Connection.ClientOptions.Build(new MqttOptions(), "GL-0001");
 
         var tcp = Assert.IsType<MQTTnet.MqttClientTcpOptions>(built.ChannelOptions);
         Assert.True(tcp.BufferSize >= Contracts.Records.RecordBatch.MaxBatchBytes, $"socket buffers of {tcp.BufferSize} bytes");
