@@ -23,7 +23,7 @@ internal sealed class AgentOptions
     [AllowedValues("auto", "none", "ntp", "gnss", "rtc", ErrorMessage = "Agent:SystemClock must be one of auto, none, ntp, gnss, rtc")]
     public string SystemClock { get; set; } = "auto";
 
-    /// <summary>How often the status file (read by <c>edgeagent status</c>) is rewritten.</summary>
+    /// <summary>How often the status (read by <c>edgeagent status</c>) is looked at; the file is rewritten when it changed, and at least every 30 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Agent:StatusInterval must be between 00:00:00.100 and 00:10:00")]
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -5,11 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Device.Runtime;
 
-/// <summary>Rewrites <c>status.json</c> (atomically: temporary file, then rename) every status interval and at stop.</summary>
+/// <summary>
+/// Keeps <c>status.json</c> current (written atomically: temporary file, then rename). It looks every status interval and
+/// rewrites the file when anything but the time changed, and at least every <see cref="Heartbeat"/> and at stop: an idle
+/// agent does not touch the disk (or spend CPU) every couple of seconds to say nothing new.
+/// </summary>
 internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publisher, IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
     : BackgroundService
 {
+    /// <summary>Longest time between two writes while nothing changes.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+
     private readonly AgentOptions _options = options.Value;
+    private AgentStatus? _written;
+    private long _writtenAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,10 +33,10 @@ internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publish
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await WriteAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(cancellationToken, force: true).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(CancellationToken cancellationToken)
+    private async Task WriteAsync(CancellationToken cancellationToken, bool force = false)
     {
         try
         {
@@ -53,9 +62,16 @@ internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publish
                 TelemetryBytes = depth.TelemetryBytes,
                 TimeSource = runtime.Clock.Wall().Source,
             };
+            var now = time.GetTimestamp();
+            if (!force && _written is { } last && last == status with { UpdatedMs = last.UpdatedMs } && time.GetElapsedTime(_writtenAt, now) < Heartbeat)
+            {
+                return;
+            }
+
             var temp = _options.StatusPath + ".tmp";
             await File.WriteAllBytesAsync(temp, status.ToJson(), cancellationToken).ConfigureAwait(false);
             File.Move(temp, _options.StatusPath, overwrite: true);
+            (_written, _writtenAt) = (status, now);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
