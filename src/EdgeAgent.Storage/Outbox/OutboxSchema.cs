@@ -12,7 +12,7 @@ namespace EdgeAgent.Storage.Outbox;
 internal static class OutboxSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary><c>PRAGMA application_id</c> of an outbox file: "EAOB" in ASCII. Identifies the file as ours.</summary>
     public const int ApplicationId = 0x45414F42;
@@ -66,6 +66,10 @@ internal static class OutboxSchema
     [
         (connection, transaction) => Execute(connection, transaction, Version1),
         MigrateToVersion2,
+        // 2 -> 3: records_by_class answered no query (every scan goes by seq or through records_live_telemetry) and
+        // cost an index write per append: without it the crash host's bench (64 writers) went from 22,600 to 24,600-26,600
+        // appends/s here.
+        (connection, transaction) => Execute(connection, transaction, "DROP INDEX records_by_class;"),
     ];
 
 

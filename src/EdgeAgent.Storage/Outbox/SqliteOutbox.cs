@@ -38,9 +38,9 @@ internal sealed class SqliteOutbox : IOutbox
 
     private const long EvidenceClass = (long)RecordClass.Evidence;
 
-    /// <summary>Telemetry still holding its bytes (the partial index <c>records_live_telemetry</c> covers it).</summary>
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
+    /// <summary>Telemetry still holding its bytes (the partial index <c>records_live_telemetry</c> covers it).</summary>
     private const string LiveTelemetry = "class = 1 AND payload IS NOT NULL";
 
     private readonly string _path;

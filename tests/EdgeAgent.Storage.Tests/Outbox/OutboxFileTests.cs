@@ -46,12 +46,12 @@ public sealed class OutboxFileTests : IDisposable
         await (await OpenAsync(Db)).DisposeAsync();
         using (var raw = Raw(Db))
         {
-            Scalar(raw, "PRAGMA user_version = 3;");
+            Scalar(raw, "PRAGMA user_version = 4;");
         }
 
         var e = await Assert.ThrowsAsync<IOException>(() => OpenAsync(Db));
 
-        Assert.Contains($"outbox '{Db}' has schema version 3, newer than this build's 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"outbox '{Db}' has schema version 4, newer than this build's 3", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,7 +79,8 @@ public sealed class OutboxMigrationTests : IDisposable
         }
 
         using var reopened = Raw(Db);
-        Assert.Equal("2", Scalar(reopened, "PRAGMA user_version;"));
+        Assert.Equal("3", Scalar(reopened, "PRAGMA user_version;"));
+        Assert.Equal(0L, Convert.ToInt64(Scalar(reopened, "SELECT count(*) FROM sqlite_master WHERE name = 'records_by_class'"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("ok", Scalar(reopened, "PRAGMA integrity_check;"));
         Assert.Equal("0", Scalar(reopened, "SELECT count(*) FROM sqlite_schema WHERE name IN ('dropped_telemetry', 'records_v2');"));
     }

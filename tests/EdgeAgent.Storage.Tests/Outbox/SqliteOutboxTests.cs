@@ -295,7 +295,7 @@ public sealed class SqliteOutboxTests : IDisposable
 
         using var raw = Raw(Db);
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
-        Assert.Equal("2", Scalar(raw, "PRAGMA user_version;"));
+        Assert.Equal("3", Scalar(raw, "PRAGMA user_version;"));
         Assert.Equal(Storage.Outbox.OutboxSchema.ApplicationId.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(raw, "PRAGMA application_id;"));
         Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check;"));
     }
