@@ -19,12 +19,12 @@ internal static class BenchEvidenceCommand
             Description = "A provisioned (with --consent) state directory whose device is enrolled at the running hub; its outbox.db is used.",
             Required = true,
         };
-        var records = Bounded("--records", "Records per timed round (and raw messages per baseline round).", 50_000, 100, 10_000_000);
-        var writers = Bounded("--writers", "Concurrent appenders, each awaiting its append (durable) before the next; one group commit takes what they have queued.", 64, 1, 1_000);
-        var rounds = Bounded("--rounds", "Timed rounds per side after the warm-up, alternating; medians are reported.", 3, 1, 100);
-        var batch = Bounded("--batch", "Mqtt:BatchMaxRecords of the publisher.", 500, 1, 5_000);
-        var batchBytes = Bounded("--batch-bytes", "Mqtt:BatchMaxBytes of the publisher (the agent's default).", 1_048_576, 4_096, 1_048_576);
-        var inFlight = Bounded("--in-flight", "Mqtt:MaxInFlightBatches of the publisher.", 8, 1, 1_000);
+        var records = BoundedOption.Int("--records", "Records per timed round (and raw messages per baseline round).", 50_000, 100, 10_000_000);
+        var writers = BoundedOption.Int("--writers", "Concurrent appenders, each awaiting its append (durable) before the next; one group commit takes what they have queued.", 64, 1, 1_000);
+        var rounds = BoundedOption.Int("--rounds", "Timed rounds per side after the warm-up, alternating; medians are reported.", 3, 1, 100);
+        var batch = BoundedOption.Int("--batch", "Mqtt:BatchMaxRecords of the publisher.", 500, 1, 5_000);
+        var batchBytes = BoundedOption.Int("--batch-bytes", "Mqtt:BatchMaxBytes of the publisher (the agent's default).", 1_048_576, 4_096, 1_048_576);
+        var inFlight = BoundedOption.Int("--in-flight", "Mqtt:MaxInFlightBatches of the publisher.", 8, 1, 1_000);
         var delay = new Option<double>("--batch-delay-ms") { Description = "Mqtt:BatchMaxDelay of the publisher, in ms (the agent's default, 200).", DefaultValueFactory = _ => 200 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file." };
         var logLevel = new Option<LogLevel>("--log-level")
@@ -87,19 +87,6 @@ internal static class BenchEvidenceCommand
         $"evidence end to end ({r.Broker}): agent {r.Agent.Median:F0} records/s (append → hub ack, {r.Writers} writers), raw MQTTnet QoS 1 loop " +
         $"{r.Raw.Median:F0} messages/s, ratio {r.Ratio:F2}; {r.BytesPerRecord} bytes/record, {r.BatchesPerRound:F0} batches per round of {r.Records} " +
         $"({r.RecordsPerBatch:F0} records/batch); medians of {r.Rounds} rounds");
-
-    private static Option<int> Bounded(string name, string description, int defaultValue, int min, int max)
-    {
-        var option = new Option<int>(name) { Description = $"{description} Default {defaultValue}.", DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < min || r.GetValueOrDefault<int>() > max)
-            {
-                r.AddError($"{name} must be between {min} and {max}");
-            }
-        });
-        return option;
-    }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

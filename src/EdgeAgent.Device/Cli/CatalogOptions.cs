@@ -22,19 +22,9 @@ internal sealed class CatalogOptions
         Description = $"Where fetched model files live (default: ${CacheVariable}, else .cache beside the catalog).",
     };
 
-    /// <summary>Intra-op threads for ONNX Runtime sessions, checked to be within 0-256 (0: one per core, where allowed).</summary>
-    public static Option<int> Threads(string description, int defaultValue, int minimum)
-    {
-        var threads = new Option<int>("--threads") { Description = description, DefaultValueFactory = _ => defaultValue };
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < minimum || r.GetValueOrDefault<int>() > 256)
-            {
-                r.AddError($"--threads must be between {minimum} and 256");
-            }
-        });
-        return threads;
-    }
+    /// <summary>Intra-op threads for ONNX Runtime sessions, checked to be within <paramref name="minimum"/>-256 (0: one per core, where allowed).</summary>
+    public static Option<int> Threads(string description, int defaultValue, int minimum) =>
+        BoundedOption.Int("--threads", description, defaultValue, minimum, 256);
 
     public void AddTo(Command command)
     {
