@@ -33,6 +33,33 @@ public sealed class OutboxPublisherTests
         h.AssertNoErrorLogged();
     }
 
+    [Fact]
+    public async Task ExecuteAsync_MqttsTrustingTheBrokersCa_DrainsOverTls()
+    {
+        await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.MosquittoTls);
+
+        await h.Chain.AppendAsync(20);
+
+        await h.AckedReachesAsync(20);
+        Assert.StartsWith("mqtts://127.0.0.1:", h.Publisher.Status.Broker, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), h.Hub.FirstArrivals);
+        h.AssertNoErrorLogged();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MqttsWithAnotherCa_NeverConnectsSaysWhyAndKeepsTheRecords()
+    {
+        using var other = new TestKit.Mqtt.TestCertificates(TimeProvider.System);
+        await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.MosquittoTls, o => o.CaFile = other.CaFile);
+
+        await h.Chain.AppendAsync(3);
+
+        await Eventually.TrueAsync(() => h.Publisher.Status.LastError is not null, "the publisher reports the failed handshake");
+        Assert.False(h.Publisher.Status.Connected);
+        Assert.Empty(h.Hub.FirstArrivals);
+        Assert.Equal(3, h.Outbox.Count);
+    }
+
     [Theory]
     [MemberData(nameof(Brokers))]
     public async Task StopAsync_RecordsAppendedJustBefore_AreAcknowledgedBeforeTheLoopStops(string broker)

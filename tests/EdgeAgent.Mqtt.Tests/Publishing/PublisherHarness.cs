@@ -50,6 +50,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
         var options = new MqttOptions
         {
             Broker = broker.Uri,
+            CaFile = broker.CaFile,
             ReconnectMin = TimeSpan.FromMilliseconds(50),
             ReconnectMax = TimeSpan.FromMilliseconds(400),
             BatchMaxDelay = TimeSpan.FromMilliseconds(20),

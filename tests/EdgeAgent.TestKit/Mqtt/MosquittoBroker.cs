@@ -19,13 +19,27 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _config;
     private Process? _process;
 
-    private MosquittoBroker(string directory, int port)
+    private MosquittoBroker(string directory, int port, TestCertificates? tls)
     {
         _directory = directory;
         Port = port;
         _config = Path.Combine(directory, "mosquitto.conf");
+        var tlsListener = "";
+        if (tls is not null)
+        {
+            TlsPort = FreePort();
+            tlsListener = $"""
+                listener {TlsPort} 127.0.0.1
+                cafile {tls.CaFile}
+                certfile {tls.ServerCertFile}
+                keyfile {tls.ServerKeyFile}
+                """;
+        }
+
         File.WriteAllText(_config, $"""
+            per_listener_settings false
             listener {port} 127.0.0.1
+            {tlsListener}
             allow_anonymous true
             persistence false
             log_dest stderr
@@ -41,16 +55,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The TLS listener's port (server certificate from <see cref="TestCertificates"/>), when started with one.</summary>
+    public int? TlsPort { get; }
+
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts Mosquitto on a free loopback port; with TLS certificates, also a TLS listener on another one.</summary>
+    public static Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="StartAsync(CancellationToken)"/>
+    public static async Task<MosquittoBroker> StartAsync(TestCertificates? tls, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Executable))
         {
             throw new InvalidOperationException($"{Executable} is missing; ./build.sh --target=Test installs it (apt-get install mosquitto)");
         }
 
-        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, FreePort());
+        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, FreePort(), tls);
         await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
         return broker;
     }
