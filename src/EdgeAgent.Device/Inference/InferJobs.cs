@@ -24,6 +24,22 @@ internal static class InferJobs
     public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"];
     public static readonly string[] AudioExtensions = [".wav"];
 
+    /// <summary>
+    /// The catalog models a job for the catalog name <paramref name="name"/> runs: ppocr, ppocr-det and ppocr-rec all run
+    /// detection and recognition. Empty when the name is not in the catalog (a model file path is matched at open).
+    /// </summary>
+    public static IReadOnlyList<ModelEntry> EntriesOf(string name, ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Find(name, catalog) is not { } entry ? []
+            : IsOcr(entry) ? [catalog.Find("ppocr-det")!, catalog.Find("ppocr-rec")!]
+            : [entry];
+    }
+
+    private static ModelEntry? Find(string name, ModelCatalog catalog) => name == "ppocr" ? catalog.Find("ppocr-det") : catalog.Find(name);
+
+    private static bool IsOcr(ModelEntry entry) => entry.Task is "text-detection" or "text-recognition";
+
     public static async Task<InferJob> OpenAsync(
         string name, ModelCatalog catalog, ModelCache cache, OnnxModelLoader loader, InferenceUsage usage, CancellationToken ct)
     {
@@ -49,7 +65,7 @@ internal static class InferJobs
         }
         else
         {
-            entry = name == "ppocr" ? catalog.Find("ppocr-det") : catalog.Find(name);
+            entry = Find(name, catalog);
             if (entry is null)
             {
                 throw new ModelNotInCatalogException(name, catalog);
@@ -62,7 +78,7 @@ internal static class InferJobs
                 return new VadJob(entry.Name, await Load(entry, file).ConfigureAwait(false), AudioExtensions);
             case "face-detection":
                 return new FaceJob(entry.Name, await Load(entry, file).ConfigureAwait(false), ImageExtensions);
-            case "text-detection" or "text-recognition":
+            case var _ when IsOcr(entry):
                 var det = catalog.Find("ppocr-det")!;
                 var rec = catalog.Find("ppocr-rec")!;
                 var detSession = await Load(det, entry == det ? file : null).ConfigureAwait(false);

