@@ -367,7 +367,7 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
     }
 
     var port = FreeLoopbackPort();
-    using var hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --listen 127.0.0.1:{port}", repoRoot.FullPath);
+    using var hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath);
     hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
     var agents = terminals.Select(t => Background.Start($"edgeagent {t.Device}", AgentDll(configuration),
         $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker=mqtt://127.0.0.1:{port} --set Agent:Region=330106 " +
@@ -594,11 +594,11 @@ void RunEvidenceBench(string label, bool useMosquitto)
     Background hub = null;
     try
     {
-        var hubArguments = $"serve --db {db} --listen 127.0.0.1:{port}";
+        var hubArguments = $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}";
         if (useMosquitto)
         {
             broker = StartMosquitto(site, port);
-            hubArguments = $"serve --db {db} --broker mqtt://127.0.0.1:{port}";
+            hubArguments = $"serve --db {db} --http 127.0.0.1:0 --broker mqtt://127.0.0.1:{port}";
         }
 
         hub = Background.Start("edgehub", HubDll(configuration), hubArguments, repoRoot.FullPath);
@@ -623,7 +623,7 @@ Dictionary<string, object> MeasureIdleCpu(TimeSpan window)
     Background agent = null;
     try
     {
-        hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --listen 127.0.0.1:{port}", repoRoot.FullPath);
+        hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath);
         hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
         agent = Background.Start("edgeagent idle", AgentDll(configuration), $"run --state-dir {state} --set Mqtt:Broker=mqtt://127.0.0.1:{port}", repoRoot.FullPath);
         WaitForConnected(state, agent, TimeSpan.FromSeconds(60));

@@ -1,6 +1,11 @@
 using EdgeAgent.Hub.Broker;
 using EdgeAgent.Hub.Ingestion;
 using EdgeAgent.Hub.Store;
+using EdgeAgent.Hub.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,18 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Hub;
 
 /// <summary>
-/// <c>edgehub serve</c> as an object: the Generic Host with the embedded broker (unless an external one is named) and
-/// ingestion. <see cref="StartAsync"/> returns once ingestion is connected and subscribed, so whatever is published
+/// <c>edgehub serve</c> as an object: one ASP.NET Core host with the embedded broker (unless an external one is named),
+/// ingestion, and the HTTP endpoint (<see cref="HttpUri"/>) that serves the REST API and the dashboard. <see cref="StartAsync"/> returns once ingestion is connected and subscribed, so whatever is published
 /// after it is ingested. Tests start it in-process on a free loopback port.
 /// </summary>
 internal sealed class HubHost : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly WebApplication _host;
 
-    private HubHost(IHost host, HubOptions options)
+    private HubHost(WebApplication host, HubOptions options)
     {
         _host = host;
         BrokerUri = options.BrokerUri();
+        HttpUri = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         Embedded = options.ExternalBroker is null;
     }
@@ -27,7 +33,13 @@ internal sealed class HubHost : IAsyncDisposable
     /// <summary>Where devices (and ingestion) connect.</summary>
     public Uri BrokerUri { get; }
 
+    /// <summary>Where the REST API and dashboard listen (the bound port when <see cref="HubOptions.Http"/> asked for port 0).</summary>
+    public Uri HttpUri { get; }
+
     public string DatabasePath { get; }
+
+    /// <summary>The host's services, for tests that reach a component directly.</summary>
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>True when this hub runs its own broker.</summary>
     public bool Embedded { get; }
@@ -46,7 +58,10 @@ internal sealed class HubHost : IAsyncDisposable
         // Opening once here creates the schema and reports a bad database before anything listens.
         HubStore.Open(options.DatabasePath).Dispose();
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        _ = HubOptions.TryParseListen(options.Http, out var httpAddress, out var httpPort, allowPortZero: true);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(httpAddress, httpPort));
+        builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         if (logging is not null)
         {
@@ -73,6 +88,8 @@ internal sealed class HubHost : IAsyncDisposable
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());
         var host = builder.Build();
+        host.UseRouting();
+        HubEndpoints.Map(host);
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +97,7 @@ internal sealed class HubHost : IAsyncDisposable
         }
         catch
         {
-            host.Dispose();
+            await host.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -98,7 +115,7 @@ internal sealed class HubHost : IAsyncDisposable
         }
         finally
         {
-            _host.Dispose();
+            await _host.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

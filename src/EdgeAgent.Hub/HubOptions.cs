@@ -7,12 +7,16 @@ internal sealed record HubOptions
 {
     public const string DefaultDatabase = "./edgehub.db";
     public const string DefaultListen = "127.0.0.1:1883";
+    public const string DefaultHttp = "127.0.0.1:8080";
 
     /// <summary>SQLite database file (<c>--db</c>).</summary>
     public string DatabasePath { get; init; } = DefaultDatabase;
 
     /// <summary>Embedded broker endpoint, <c>ADDRESS:PORT</c> (<c>--listen</c>); ignored with <see cref="ExternalBroker"/>.</summary>
     public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>REST API and dashboard endpoint, <c>ADDRESS:PORT</c> (<c>--http</c>); port 0 picks a free one.</summary>
+    public string Http { get; init; } = DefaultHttp;
 
     /// <summary>An external broker (<c>--broker mqtt://host:port</c>): no embedded broker is started.</summary>
     public Uri? ExternalBroker { get; init; }
@@ -40,6 +44,11 @@ internal sealed record HubOptions
             problems.Add($"--listen '{Listen}': expected ADDRESS:PORT with an IP address and a port 1-65535, e.g. {DefaultListen}");
         }
 
+        if (!TryParseListen(Http, out _, out _, allowPortZero: true))
+        {
+            problems.Add($"--http '{Http}': expected ADDRESS:PORT with an IP address and a port 0-65535 (0: any free port), e.g. {DefaultHttp}");
+        }
+
         if (ExternalBroker is { } b && (b.Scheme != "mqtt" || b.Port is < 1 or > 65535 || string.IsNullOrEmpty(b.Host)))
         {
             problems.Add($"--broker '{b}': expected mqtt://HOST:PORT");
@@ -58,12 +67,18 @@ internal sealed record HubOptions
         return problems;
     }
 
-    public static bool TryParseListen(string value, out IPAddress address, out int port)
+    public static bool TryParseListen(string value, out IPAddress address, out int port, bool allowPortZero = false)
     {
         address = IPAddress.Loopback;
         port = 0;
-        return IPEndPoint.TryParse(value ?? "", out var ep) && value!.Contains(':', StringComparison.Ordinal) && ep.Port is >= 1 and <= 65535
-            && (address = ep.Address) is not null && (port = ep.Port) > 0;
+        if (!IPEndPoint.TryParse(value ?? "", out var ep) || !value!.Contains(':', StringComparison.Ordinal) || ep.Port > 65535 || (ep.Port == 0 && !allowPortZero))
+        {
+            return false;
+        }
+
+        address = ep.Address;
+        port = ep.Port;
+        return true;
     }
 
     /// <summary>Where ingestion connects: the external broker, or the embedded one.</summary>

@@ -81,7 +81,7 @@ internal sealed class Site : IAsyncDisposable
     {
         Assert.Null(_hub);
         IEnumerable<string> where = _mosquitto is null ? ["--listen", $"127.0.0.1:{_hubPort}"] : ["--broker", BrokerUri];
-        _hub = ChildProcess.Start(Program("Hub"), ["serve", "--db", HubDatabase, .. where]);
+        _hub = ChildProcess.Start(Program("Hub"), ["serve", "--db", HubDatabase, "--http", "127.0.0.1:0", .. where]);
         await _hub.WaitForLineAsync(l => l.StartsWith("edgehub: ", StringComparison.Ordinal) && l.Contains("database", StringComparison.Ordinal), StartTimeout, "its ready line");
     }
 

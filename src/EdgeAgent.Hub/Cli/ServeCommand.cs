@@ -14,6 +14,11 @@ internal static class ServeCommand
             Description = $"Address:port of the embedded MQTT broker (default: {HubOptions.DefaultListen}).",
             DefaultValueFactory = _ => HubOptions.DefaultListen,
         };
+        var http = new Option<string>("--http")
+        {
+            Description = $"Address:port of the REST API and dashboard (default: {HubOptions.DefaultHttp}; port 0 picks a free one).",
+            DefaultValueFactory = _ => HubOptions.DefaultHttp,
+        };
         var broker = new Option<string?>("--broker") { Description = "Consume from this external broker (mqtt://HOST:PORT) instead of running the embedded one." };
         var clientId = new Option<string>("--client-id")
         {
@@ -26,6 +31,7 @@ internal static class ServeCommand
             "and only then acknowledges it. Prints one line when ready; stops cleanly on Ctrl-C or SIGTERM.");
         command.Options.Add(db);
         command.Options.Add(listen);
+        command.Options.Add(http);
         command.Options.Add(broker);
         command.Options.Add(clientId);
         command.SetAction(async (parse, ct) =>
@@ -39,7 +45,7 @@ internal static class ServeCommand
                 return ExitCodes.BadInput;
             }
 
-            var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)! };
+            var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)! };
             if (options.Validate() is { Count: > 0 } problems)
             {
                 foreach (var p in problems)
@@ -53,9 +59,8 @@ internal static class ServeCommand
             try
             {
                 await using var hub = await HubHost.StartAsync(options, consoleLifetime: true, cancellationToken: ct).ConfigureAwait(false);
-                output.WriteLine(hub.Embedded
-                    ? $"edgehub: listening on {hub.BrokerUri.ToString().TrimEnd('/')}, database {options.DatabasePath}"
-                    : $"edgehub: listening on {hub.BrokerUri.ToString().TrimEnd('/')} (external broker), database {options.DatabasePath}");
+                var brokerKind = hub.Embedded ? "" : " (external broker)";
+                output.WriteLine($"edgehub: listening on {hub.BrokerUri.ToString().TrimEnd('/')}{brokerKind} and {hub.HttpUri.ToString().TrimEnd('/')}, database {options.DatabasePath}");
                 output.Flush();
                 try
                 {

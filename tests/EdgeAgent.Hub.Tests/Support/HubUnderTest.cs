@@ -38,6 +38,7 @@ internal sealed class HubUnderTest : IAsyncDisposable
         {
             DatabasePath = dir.Combine("edgehub.db"),
             Listen = $"127.0.0.1:{FreePort()}",
+            Http = "127.0.0.1:0",
             ExternalBroker = broker is null ? null : new Uri($"mqtt://{MosquittoBroker.Host}:{broker.Port}"),
             ClientId = "edgehub-test-" + Guid.NewGuid().ToString("N")[..8],
         };
