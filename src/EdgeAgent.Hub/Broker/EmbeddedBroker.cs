@@ -13,6 +13,7 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly HubOptions _options;
     private readonly ILogger<EmbeddedBroker> _logger;
     private MqttServer? _server;
+    private int _stopped;
 
     public EmbeddedBroker(HubOptions options, ILogger<EmbeddedBroker> logger)
     {
@@ -37,7 +38,8 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is { } server)
+        // The console lifetime stops the host on SIGTERM and the owner stops it again on dispose: stop once.
+        if (_server is { } server && Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             await server.StopAsync().ConfigureAwait(false);
             Log.BrokerStopped(_logger);
