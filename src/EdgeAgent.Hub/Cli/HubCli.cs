@@ -14,6 +14,8 @@ internal static class HubCli
         root.Subcommands.Add(DevicesCommand.Build());
         root.Subcommands.Add(RecordsCommand.Build());
         root.Subcommands.Add(RejectionsCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(VerifyCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }

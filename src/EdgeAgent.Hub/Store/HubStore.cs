@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.Contracts.Records;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Hub.Store;
@@ -284,6 +285,21 @@ internal sealed class HubStore : IDisposable
         {
             list.Add(new RecordRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
                 r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : (byte[])r[9], r.GetInt64(10)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The checkpoints a device signed, as received with its batches, in seq order.</summary>
+    public IReadOnlyList<Checkpoint> Checkpoints(string deviceId)
+    {
+        using var cmd = Command("SELECT seq, hash, key_id, sig FROM checkpoints WHERE device_id = $d ORDER BY seq");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        using var r = cmd.ExecuteReader();
+        var list = new List<Checkpoint>();
+        while (r.Read())
+        {
+            list.Add(new Checkpoint { Seq = r.GetInt64(0), Hash = r.GetString(1), KeyId = r.GetString(2), Signature = r.GetString(3) });
         }
 
         return list;

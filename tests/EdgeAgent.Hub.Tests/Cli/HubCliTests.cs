@@ -106,12 +106,64 @@ public sealed class HubCliTests : IDisposable
     [Fact]
     public async Task Help_EveryVerb_Described()
     {
-        foreach (var verb in new[] { new[] { "serve" }, ["devices", "enroll"], ["devices", "list"], ["records"], ["rejections"] })
+        foreach (var verb in new[] { new[] { "serve" }, ["devices", "enroll"], ["devices", "list"], ["records"], ["rejections"], ["export", "evidence"], ["verify"] })
         {
             var result = await RunAsync([.. verb, "--help"]);
             Assert.Equal(0, result.Code);
-            Assert.Contains("--db", result.Output, StringComparison.Ordinal);
+            Assert.Contains(verb[0] == "verify" ? "--hub-key" : "--db", result.Output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task ExportEvidence_ThenVerify_Exit0ThenTamperedExit1NamingTheRecord()
+    {
+        await RunAsync("devices", "enroll", "--device", _device.DeviceId, "--product", _device.ProductId, "--key", WriteKey(_device.PublicKeyPem), "--db", Db);
+        Ingest(_device.Batch(_device.NextRecords(3)));
+        var bundle = _dir.Combine("bundle.zip");
+
+        var export = await RunAsync("export", "evidence", "--year", "2026", "--product", _device.ProductId, "--out", bundle, "--db", Db);
+        var verify = await RunAsync("verify", bundle);
+        using (var zip = System.IO.Compression.ZipFile.Open(bundle, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var name = Hub.Bundle.BundleLayout.Entries(_device.DeviceId);
+            string text;
+            using (var reader = new StreamReader(zip.GetEntry(name)!.Open()))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            zip.GetEntry(name)!.Delete();
+            using var w = new StreamWriter(zip.CreateEntry(name).Open());
+            w.Write(text.Replace("\"period_s\":900", "\"period_s\":9000", StringComparison.Ordinal));
+        }
+
+        var tampered = await RunAsync("verify", bundle);
+
+        Assert.Equal((0, 0, 1), (export.Code, verify.Code, tampered.Code));
+        Assert.Contains("1 device(s), 3 record(s)", export.Output, StringComparison.Ordinal);
+        Assert.StartsWith("verified: ", verify.Output, StringComparison.Ordinal);
+        Assert.Contains($"devices/{_device.DeviceId}/entries.ndjson:1 (seq 1): broken_chain", tampered.Output, StringComparison.Ordinal);
+        Assert.Contains("NOT VERIFIED", tampered.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1999", "smart-glasses", "--year")]
+    [InlineData("2026", "no-such-product", "--product")]
+    public async Task ExportEvidence_BadScope_Exit2NamingTheOption(string year, string product, string named)
+    {
+        var result = await RunAsync("export", "evidence", "--year", year, "--product", product, "--out", _dir.Combine("b.zip"), "--db", Db);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_NotABundle_Exit2()
+    {
+        var result = await RunAsync("verify", WriteKey("not a zip", "x.zip"));
+
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
