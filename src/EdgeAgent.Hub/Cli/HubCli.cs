@@ -16,6 +16,7 @@ internal static class HubCli
         root.Subcommands.Add(RejectionsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(Registry.ImportCommand.Build());
+        root.Subcommands.Add(Reports.ReportCommand.Build());
         return root;
     }
 }
