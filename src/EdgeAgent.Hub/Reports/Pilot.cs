@@ -48,7 +48,7 @@ internal static class Pilot
             .SelectMany(g => g.OrderBy(u => u.Record.Time.EstMs ?? long.MaxValue).ThenBy(u => u.Device.DeviceId, StringComparer.Ordinal).Select((u, i) => (u.Device.DeviceId, Order: i + 1)))
             .ToDictionary(x => x.DeviceId, x => x.Order, StringComparer.Ordinal);
 
-        var units = new List<(PilotUnit Unit, List<EvidenceItem> Faults, List<EvidenceItem> Kpis, Reliability Raw, (double Up, double Down) Avail, List<double> Repairs)>();
+        var units = new List<(PilotUnit Unit, List<EvidenceItem> Faults, List<EvidenceItem> Kpis, Reliability Raw, (double Up, double Down, double Operating) Sums, List<double> Repairs)>();
         foreach (var (device, site, record) in commissioned.Where(u => (productFilter is null || u.Device.ProductId == productFilter) && (siteFilter is null || u.Site.SiteId == siteFilter)))
         {
             var serial = device.DeviceId;
@@ -76,7 +76,7 @@ internal static class Pilot
             var unitOrder = order[serial];
             units.Add((new PilotUnit(serial, device.ProductId, site.SiteId, site.OrgId, unitOrder, unitOrder <= policy.FirstUnits, TimelineOf(fleet, period, serial, site.OrgId, device.ProductId, record),
                 Math.Round(calendar, 3), Math.Round(observed, 3), calendar == 0 ? 0 : Math.Round(observed / calendar, 4), reliability),
-                faults, [.. fleet.Records(serial, RecordTypes.PerfKpi).Where(InService)], reliability, (up, down), repairs));
+                faults, [.. fleet.Records(serial, RecordTypes.PerfKpi).Where(InService)], reliability, (up, down, operating), repairs));
             exceptions.AddRange(SalesAward.Boundary(fleet, period, [serial]));
         }
 
@@ -87,8 +87,8 @@ internal static class Pilot
             var list = g.ToList();
             var calendar = list.Sum(u => u.Unit.CalendarHours);
             var observed = list.Sum(u => u.Unit.ObservedHours);
-            var reliability = Reliability(list.Sum(u => u.Raw.OperatingHours), list.Sum(u => u.Raw.RelevantFailures), [.. list.SelectMany(u => u.Repairs)],
-                list.Sum(u => u.Avail.Up), list.Sum(u => u.Avail.Down), list.Sum(u => u.Raw.NoFaultFound), policy.MtbfAlpha!.Value);
+            var reliability = Reliability(list.Sum(u => u.Sums.Operating), list.Sum(u => u.Raw.RelevantFailures), [.. list.SelectMany(u => u.Repairs)],
+                list.Sum(u => u.Sums.Up), list.Sum(u => u.Sums.Down), list.Sum(u => u.Raw.NoFaultFound), policy.MtbfAlpha!.Value);
             var faults = list.SelectMany(u => u.Faults).GroupBy(f => f.Text("code") ?? "unknown")
                 .Select(f => (Code: f.Key, Count: f.Count(), Relevant: f.Any(x => x.Flag("relevant") == true)))
                 .OrderByDescending(f => f.Count).ThenBy(f => f.Code, StringComparer.Ordinal).ToList();
