@@ -17,6 +17,8 @@ internal static class HubCli
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(VerifyCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(Registry.ImportCommand.Build());
+        root.Subcommands.Add(Reports.ReportCommand.Build());
         return root;
     }
 }

@@ -22,7 +22,7 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 /// </summary>
 internal sealed class HubStore : IDisposable
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -35,6 +35,9 @@ internal sealed class HubStore : IDisposable
         CREATE TABLE IF NOT EXISTS counters (reason TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS boot_anchors (device_id TEXT NOT NULL, boot INTEGER NOT NULL, offset_ms INTEGER NOT NULL, err_ms INTEGER NOT NULL, PRIMARY KEY (device_id, boot));
         """;
+
+    /// <summary>Migration steps: step n brings a database from user_version n-1 to n. Every statement is idempotent.</summary>
+    private static readonly string[] Steps = [Schema, Registry.RegistrySchema.Ddl];
 
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
@@ -72,10 +75,11 @@ internal sealed class HubStore : IDisposable
             if (version < SchemaVersion)
             {
                 using var tx = connection.BeginTransaction();
-                using (var cmd = connection.CreateCommand())
+                for (var step = version + 1; step <= SchemaVersion; step++)
                 {
+                    using var cmd = connection.CreateCommand();
                     cmd.Transaction = tx;
-                    cmd.CommandText = Schema + $"PRAGMA user_version={SchemaVersion};";
+                    cmd.CommandText = Steps[step - 1] + $"PRAGMA user_version={step};";
                     cmd.ExecuteNonQuery();
                 }
 
