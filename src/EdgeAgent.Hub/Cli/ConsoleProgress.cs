@@ -1,36 +1,27 @@
-using System.Globalization;
-
 namespace EdgeAgent.Hub.Cli;
 
-/// <summary>A one-line progress bar on stderr, drawn only when stderr is a terminal (logs and pipes stay clean).</summary>
-internal sealed class ConsoleProgress(TextWriter error, string unit) : IProgress<(int Done, int Total)>
+/// <summary>A progress bar on stderr for long CLI runs (reports, exports); drawn only when stderr is a terminal.</summary>
+internal sealed class ConsoleProgress(TextWriter error, string what) : IProgress<(int Done, int Total)>
 {
     private const int Width = 30;
-    private readonly bool _terminal = !Console.IsErrorRedirected;
     private int _drawn = -1;
+
+    /// <summary>The bar for <paramref name="error"/> when it is the terminal's stderr, else null (nothing drawn into files or pipes).</summary>
+    public static ConsoleProgress? For(TextWriter error, string what) =>
+        ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? new ConsoleProgress(error, what) : null;
 
     public void Report((int Done, int Total) value)
     {
-        if (!_terminal || value.Total <= 0)
-        {
-            return;
-        }
-
-        var filled = (int)((long)Width * value.Done / value.Total);
-        if (filled == _drawn && value.Done != value.Total)
+        var (done, total) = value;
+        var filled = total == 0 ? Width : done * Width / total;
+        if (filled == _drawn && done != total)
         {
             return;
         }
 
         _drawn = filled;
-        error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {value.Done}/{value.Total} {unit}"));
-        error.Flush();
-    }
-
-    /// <summary>Ends the bar's line.</summary>
-    public void Done()
-    {
-        if (_terminal && _drawn >= 0)
+        error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} {what}");
+        if (done == total)
         {
             error.WriteLine();
         }

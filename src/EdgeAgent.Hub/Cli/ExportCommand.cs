@@ -60,9 +60,7 @@ internal static class ExportCommand
                 }
 
                 using var key = HubEvidenceKey.LoadOrCreate(store.Path);
-                var progress = new ConsoleProgress(error, "devices");
-                var summary = BundleWriter.Write(store, p, y, key, TimeProvider.System, [], parse.GetValue(output)!, progress);
-                progress.Done();
+                var summary = BundleWriter.Write(store, p, y, key, TimeProvider.System, [], parse.GetValue(output)!, ConsoleProgress.For(error, "devices exported"));
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {summary.Path}: {summary.Devices} device(s), {summary.Records} record(s), {summary.Tombstones} dropped, {summary.Checkpoints} checkpoint(s), {summary.Bytes} bytes; signed by hub key {HubEvidenceKey.KeyId(key)} ({HubEvidenceKey.PathFor(store.Path)})"));
                 return ExitCodes.Ok;
