@@ -17,6 +17,13 @@ internal sealed class AgentOptions
     public string? Region { get; set; }
 
     /// <summary>
+    /// The pilot site this unit is installed at (a <c>site_id</c> of the hub's registry). When set, and not the site the
+    /// unit was last commissioned at, the start writes a <c>deployment.commissioned</c> record naming it.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "Agent:Site must be a site id of the hub's registry: 1-64 of A-Z a-z 0-9 . _ -")]
+    public string? Site { get; set; }
+
+    /// <summary>
     /// How far the system clock is trusted: <c>auto</c> (ntp when systemd-timesyncd reports it synchronised, else none),
     /// <c>none</c> (only the hub's clock-sync anchor), <c>ntp</c>, <c>gnss</c> or <c>rtc</c>.
     /// </summary>

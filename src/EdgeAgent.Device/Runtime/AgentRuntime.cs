@@ -109,6 +109,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
         }
 
         await RecordModelChangeAsync(logger, cancellationToken).ConfigureAwait(false);
+        await RecordCommissioningAsync(logger, cancellationToken).ConfigureAwait(false);
 
         Log.Started(logger, Identity.DeviceId, Identity.ProductId, Ledger.Boot, Ledger.Head.Seq, UncleanShutdown ? "an unclean" : "a clean");
     }
@@ -152,6 +153,42 @@ internal sealed class AgentRuntime : IAsyncDisposable
         await File.WriteAllTextAsync(path + ".tmp", Models.Digest, cancellationToken).ConfigureAwait(false);
         File.Move(path + ".tmp", path, overwrite: true);
         Log.ModelsChanged(logger, reason, previous ?? "none", Models.Digest);
+    }
+
+    /// <summary>
+    /// A <c>deployment.commissioned</c> record when <c>Agent:Site</c> names a site other than the one the unit was last
+    /// commissioned at (kept in <c>commissioned-site</c>, written only after the record is durable; a crash in between
+    /// writes the same site once more, never loses it).
+    /// </summary>
+    private async Task RecordCommissioningAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        if (_options.Site is not { } site)
+        {
+            return;
+        }
+
+        var path = Path.Combine(_options.StateDirectory, "commissioned-site");
+        var previous = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        if (previous == site)
+        {
+            return;
+        }
+
+        await Ledger.AppendAsync(RecordTypes.DeploymentCommissioned, RecordData.Of(j =>
+        {
+            j.WriteString("site", site);
+            if (previous is null)
+            {
+                j.WriteNull("previous_site");
+            }
+            else
+            {
+                j.WriteString("previous_site", previous);
+            }
+        }), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path + ".tmp", site, cancellationToken).ConfigureAwait(false);
+        File.Move(path + ".tmp", path, overwrite: true);
+        Log.Commissioned(logger, Identity.DeviceId, site, previous ?? "none");
     }
 
     /// <summary>The clean stop: a last power record, then the marker goes (its absence at the next start means "clean").</summary>

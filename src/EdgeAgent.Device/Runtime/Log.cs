@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(4010, LogLevel.Information, "Active models changed ({Reason}): {From} -> {To}; written down as model.changed")]
     public static partial void ModelsChanged(ILogger logger, string reason, string from, string to);
+
+    [LoggerMessage(4011, LogLevel.Information, "Device {Device} commissioned at site {Site} (before: {Previous}); written down as deployment.commissioned")]
+    public static partial void Commissioned(ILogger logger, string device, string site, string previous);
 }

@@ -19,6 +19,7 @@ public sealed class RunCommandTests : IDisposable
         { "Usage:SummaryInterval=00:00:00.5", "Usage:SummaryInterval must be between 00:00:01 and 1.00:00:00" },
         { "Agent:SystemClock=sundial", "Agent:SystemClock must be one of auto, none, ntp, gnss, rtc" },
         { "Agent:Region=Hangzhou", "Agent:Region must be a six-digit region code" },
+        { "Agent:Site=west lake/1", "Agent:Site must be a site id" },
         { "Outbox:MaxBytes=1000", "Outbox:MaxBytes must be at least 1048576" },
         { "Models:Pipelines:0:Model=blazeface", "Models:Pipelines:0:Input '' must be an existing file or directory" },
         { "Mqtt:Broker=http://hub:80", "Mqtt:Broker" },

@@ -25,7 +25,7 @@ public sealed class OfflineRunTests : IDisposable
         await AgentCli.RunAsync("provision", "--device", "GL-0001", "--product", "smart-glasses", "--consent", "--state-dir", _temp.Path);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var error = new StringWriter();
-        var settings = new[] { $"Agent:StateDirectory={_temp.Path}", $"Mqtt:Broker=mqtt://127.0.0.1:{ClosedPort()}", "Agent:StatusInterval=00:00:00.100", "Agent:Region=330106" };
+        var settings = new[] { $"Agent:StateDirectory={_temp.Path}", $"Mqtt:Broker=mqtt://127.0.0.1:{ClosedPort()}", "Agent:StatusInterval=00:00:00.100", "Agent:Region=330106", "Agent:Site=HZ-XIHU-01" };
         var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
 
         var statusPath = _temp.Combine("status.json");
@@ -50,7 +50,9 @@ public sealed class OfflineRunTests : IDisposable
         Assert.True(verifyCode == ExitCodes.Ok, verifyOut + verifyError);
 
         var types = Types(export);
-        Assert.Equal([RecordTypes.PowerState, RecordTypes.DeviceActivated, RecordTypes.ModelChanged], types.Take(3));
+        Assert.Equal([RecordTypes.PowerState, RecordTypes.DeviceActivated, RecordTypes.ModelChanged, RecordTypes.DeploymentCommissioned], types.Take(4));
+        Assert.Single(types, RecordTypes.DeploymentCommissioned);
+        Assert.Equal("HZ-XIHU-01", (await File.ReadAllTextAsync(_temp.Combine("commissioned-site"))).Trim());
         Assert.Contains(RecordTypes.UsageSummary, types);
         Assert.Equal(RecordTypes.PowerState, types[^1]);
 
