@@ -21,7 +21,8 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 /// </summary>
 internal sealed class HubStore : IDisposable
 {
-    public const int SchemaVersion = 1;
+    /// <summary>The version <see cref="Open"/> brings a database to: the number of <see cref="Migrations"/>.</summary>
+    public const int SchemaVersion = 2;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -34,6 +35,13 @@ internal sealed class HubStore : IDisposable
         CREATE TABLE IF NOT EXISTS counters (reason TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS boot_anchors (device_id TEXT NOT NULL, boot INTEGER NOT NULL, offset_ms INTEGER NOT NULL, err_ms INTEGER NOT NULL, PRIMARY KEY (device_id, boot));
         """;
+
+    /// <summary>Migration steps in order: step n (1-based) brings a database from user_version n-1 to n.</summary>
+    private static readonly string[] Migrations =
+    [
+        Schema,
+        Accounts.AccountsSchema.Ddl,
+    ];
 
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
@@ -71,10 +79,11 @@ internal sealed class HubStore : IDisposable
             if (version < SchemaVersion)
             {
                 using var tx = connection.BeginTransaction();
-                using (var cmd = connection.CreateCommand())
+                for (var step = (int)version; step < Migrations.Length; step++)
                 {
+                    using var cmd = connection.CreateCommand();
                     cmd.Transaction = tx;
-                    cmd.CommandText = Schema + $"PRAGMA user_version={SchemaVersion};";
+                    cmd.CommandText = Migrations[step] + $"PRAGMA user_version={step + 1};";
                     cmd.ExecuteNonQuery();
                 }
 
@@ -391,7 +400,8 @@ internal sealed class HubStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(string sql)
+    /// <summary>A command on this store's connection (and its open write transaction, if any), for components that keep their own tables.</summary>
+    public SqliteCommand Command(string sql)
     {
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
