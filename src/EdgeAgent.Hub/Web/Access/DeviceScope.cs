@@ -30,8 +30,13 @@ internal sealed class DeviceScope
         return new DeviceScope(caller);
     }
 
-    /// <summary>A condition true for the visible devices, over the column holding a device id; bind it with <see cref="Bind"/>.</summary>
-    public string Condition(string deviceColumn) => Caller.Role switch
+    /// <summary>
+    /// A condition true for the visible devices, over the column holding a device id, qualified with its table
+    /// (<c>r.device_id</c>: an unqualified name would bind to the subquery's own table); bind it with <see cref="Bind"/>.
+    /// </summary>
+    public string Condition(string deviceColumn) => !deviceColumn.Contains('.', StringComparison.Ordinal)
+        ? throw new ArgumentException($"'{deviceColumn}': qualify the column with its table", nameof(deviceColumn))
+        : Caller.Role switch
     {
         Roles.Admin or Roles.Auditor => "1=1",
         Roles.Product => $"{deviceColumn} IN (SELECT sd.device_id FROM devices sd JOIN products sp ON sp.product_id = sd.product_id WHERE sp.enterprise_id = $scope_org)",

@@ -84,7 +84,7 @@ internal sealed class FleetQueries
         var times = new DeviceTimes.Cache(_store);
         var perDay = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long unknown = 0;
-        using (var cmd = Scoped($"SELECT device_id, boot, mono_ms, wall_ms, time_src, received_at_ms FROM records WHERE type = '{RecordTypes.DeviceActivated}' AND payload IS NOT NULL AND {_scope.Condition("device_id")}"))
+        using (var cmd = Scoped($"SELECT r.device_id, r.boot, r.mono_ms, r.wall_ms, r.time_src, r.received_at_ms FROM records r WHERE r.type = '{RecordTypes.DeviceActivated}' AND r.payload IS NOT NULL AND {_scope.Condition("r.device_id")}"))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
@@ -102,10 +102,10 @@ internal sealed class FleetQueries
             }
         }
 
-        var operateSeconds = Convert.ToDouble(ScopedScalar($"SELECT COALESCE(SUM(json_extract(CAST(payload AS TEXT), '$.data.operate_s')), 0) FROM records WHERE type = '{RecordTypes.UsageSummary}' AND payload IS NOT NULL AND {_scope.Condition("device_id")}"), CultureInfo.InvariantCulture);
-        var raised = Count($"type = '{RecordTypes.FaultRaised}'");
-        var relevant = Count($"type = '{RecordTypes.FaultRaised}' AND json_extract(CAST(payload AS TEXT), '$.data.relevant') = 1");
-        var cleared = Count($"type = '{RecordTypes.FaultCleared}'");
+        var operateSeconds = Convert.ToDouble(ScopedScalar($"SELECT COALESCE(SUM(json_extract(CAST(r.payload AS TEXT), '$.data.operate_s')), 0) FROM records r WHERE r.type = '{RecordTypes.UsageSummary}' AND r.payload IS NOT NULL AND {_scope.Condition("r.device_id")}"), CultureInfo.InvariantCulture);
+        var raised = Count($"r.type = '{RecordTypes.FaultRaised}'");
+        var relevant = Count($"r.type = '{RecordTypes.FaultRaised}' AND json_extract(CAST(r.payload AS TEXT), '$.data.relevant') = 1");
+        var cleared = Count($"r.type = '{RecordTypes.FaultCleared}'");
         var perReason = RejectionsPerReason(null);
         return new FleetOverview(
             devices.Count,
@@ -212,8 +212,8 @@ internal sealed class FleetQueries
     public RejectionsView Rejections(string? deviceId, int latest)
     {
         var perReason = RejectionsPerReason(deviceId);
-        var filter = deviceId is null ? "" : " AND device_id = $d";
-        using var cmd = Scoped($"SELECT id, device_id, seq, reason, detail, topic, received_at_ms FROM rejections WHERE {_scope.Condition("device_id")}{filter} ORDER BY id DESC LIMIT $n");
+        var filter = deviceId is null ? "" : " AND j.device_id = $d";
+        using var cmd = Scoped($"SELECT j.id, j.device_id, j.seq, j.reason, j.detail, j.topic, j.received_at_ms FROM rejections j WHERE {_scope.Condition("j.device_id")}{filter} ORDER BY j.id DESC LIMIT $n");
         Optional(cmd, "$d", deviceId);
         cmd.Parameters.AddWithValue("$n", latest);
         using var r = cmd.ExecuteReader();
@@ -234,8 +234,8 @@ internal sealed class FleetQueries
 
     private SortedDictionary<string, long> RejectionsPerReason(string? deviceId)
     {
-        var filter = deviceId is null ? "" : " AND device_id = $d";
-        using var cmd = Scoped($"SELECT reason, COUNT(*) FROM rejections WHERE {_scope.Condition("device_id")}{filter} GROUP BY reason");
+        var filter = deviceId is null ? "" : " AND j.device_id = $d";
+        using var cmd = Scoped($"SELECT j.reason, COUNT(*) FROM rejections j WHERE {_scope.Condition("j.device_id")}{filter} GROUP BY j.reason");
         Optional(cmd, "$d", deviceId);
         using var r = cmd.ExecuteReader();
         var perReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -256,7 +256,7 @@ internal sealed class FleetQueries
     }
 
     private long Count(string condition) =>
-        Convert.ToInt64(ScopedScalar($"SELECT COUNT(*) FROM records WHERE {condition} AND payload IS NOT NULL AND {_scope.Condition("device_id")}"), CultureInfo.InvariantCulture);
+        Convert.ToInt64(ScopedScalar($"SELECT COUNT(*) FROM records r WHERE {condition} AND r.payload IS NOT NULL AND {_scope.Condition("r.device_id")}"), CultureInfo.InvariantCulture);
 
     private object? ScopedScalar(string sql)
     {
