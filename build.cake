@@ -45,7 +45,8 @@ string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/ed
 string HubDll(string config) => $"src/EdgeAgent.Hub/bin/{config}/net10.0/edgehub.dll";
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
-// Later capabilities add here: postgresql, qemu-user-static. chromium prints the hub's PDF reports (edgehub report --format pdf).
+// Later capabilities add here: postgresql, qemu-user-static. chromium prints the hub's PDF reports (edgehub report --format pdf)
+// and runs the dashboard's headless-browser test (Playwright for .NET drives /usr/bin/chromium; screenshots in artifacts/test/).
 var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium" };
 
 // ---------------------------------------------------------------------------------------------------------

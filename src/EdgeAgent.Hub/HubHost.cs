@@ -87,8 +87,10 @@ internal sealed class HubHost : IAsyncDisposable
 
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());
+        builder.Services.AddHubWeb();
         var host = builder.Build();
         host.UseRouting();
+        host.UseHubWeb();
         HubEndpoints.Map(host);
         try
         {

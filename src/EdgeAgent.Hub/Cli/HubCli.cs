@@ -19,6 +19,7 @@ internal static class HubCli
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(Registry.ImportCommand.Build());
         root.Subcommands.Add(Reports.ReportCommand.Build());
+        root.Subcommands.Add(UsersCommand.Build());
         return root;
     }
 }

@@ -22,7 +22,8 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 /// </summary>
 internal sealed class HubStore : IDisposable
 {
-    public const int SchemaVersion = 2;
+    /// <summary>The version <see cref="Open"/> brings a database to: the number of <see cref="Migrations"/>.</summary>
+    public const int SchemaVersion = 3;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -36,8 +37,13 @@ internal sealed class HubStore : IDisposable
         CREATE TABLE IF NOT EXISTS boot_anchors (device_id TEXT NOT NULL, boot INTEGER NOT NULL, offset_ms INTEGER NOT NULL, err_ms INTEGER NOT NULL, PRIMARY KEY (device_id, boot));
         """;
 
-    /// <summary>Migration steps: step n brings a database from user_version n-1 to n. Every statement is idempotent.</summary>
-    private static readonly string[] Steps = [Schema, Registry.RegistrySchema.Ddl];
+    /// <summary>Migration steps in order: step n (1-based) brings a database from user_version n-1 to n. Every statement is idempotent.</summary>
+    private static readonly string[] Migrations =
+    [
+        Schema,
+        Registry.RegistrySchema.Ddl,
+        Accounts.AccountsSchema.Ddl,
+    ];
 
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
@@ -75,11 +81,11 @@ internal sealed class HubStore : IDisposable
             if (version < SchemaVersion)
             {
                 using var tx = connection.BeginTransaction();
-                for (var step = version + 1; step <= SchemaVersion; step++)
+                for (var step = (int)version; step < Migrations.Length; step++)
                 {
                     using var cmd = connection.CreateCommand();
                     cmd.Transaction = tx;
-                    cmd.CommandText = Steps[step - 1] + $"PRAGMA user_version={step};";
+                    cmd.CommandText = Migrations[step] + $"PRAGMA user_version={step + 1};";
                     cmd.ExecuteNonQuery();
                 }
 
@@ -411,7 +417,8 @@ internal sealed class HubStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(string sql)
+    /// <summary>A command on this store's connection (and its open write transaction, if any), for components that keep their own tables.</summary>
+    public SqliteCommand Command(string sql)
     {
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;

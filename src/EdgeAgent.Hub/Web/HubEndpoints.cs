@@ -13,6 +13,9 @@ internal static class HubEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
+        Api.ApiEndpoints.Map(app);
+        Dashboard.DashboardEndpoints.Map(app);
+        app.MapOpenApi();
     }
 }

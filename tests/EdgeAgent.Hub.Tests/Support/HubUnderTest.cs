@@ -33,18 +33,29 @@ internal sealed class HubUnderTest : IAsyncDisposable
     {
         var dir = new TempDirectory();
         MosquittoBroker? broker = mosquitto ? await MosquittoBroker.StartAsync() : null;
-        var logs = new ListLoggerProvider();
-        var options = new HubOptions
+        // FreePort's port can be taken by another test (or a port-0 listener) before the broker binds it: take another.
+        for (var attempt = 1; ; attempt++)
         {
-            DatabasePath = dir.Combine("edgehub.db"),
-            Listen = $"127.0.0.1:{FreePort()}",
-            Http = "127.0.0.1:0",
-            ExternalBroker = broker is null ? null : new Uri($"mqtt://{MosquittoBroker.Host}:{broker.Port}"),
-            ClientId = "edgehub-test-" + Guid.NewGuid().ToString("N")[..8],
-        };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var host = await HubHost.StartAsync(options, l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), cancellationToken: cts.Token);
-        return new HubUnderTest(dir, broker, host, logs);
+            var logs = new ListLoggerProvider();
+            var options = new HubOptions
+            {
+                DatabasePath = dir.Combine("edgehub.db"),
+                Listen = $"127.0.0.1:{FreePort()}",
+                Http = "127.0.0.1:0",
+                ExternalBroker = broker is null ? null : new Uri($"mqtt://{MosquittoBroker.Host}:{broker.Port}"),
+                ClientId = "edgehub-test-" + Guid.NewGuid().ToString("N")[..8],
+            };
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                var host = await HubHost.StartAsync(options, l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), cancellationToken: cts.Token);
+                return new HubUnderTest(dir, broker, host, logs);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 5)
+            {
+                logs.Dispose();
+            }
+        }
     }
 
     public void Enroll(TestDevice device)

@@ -1,0 +1,162 @@
+// edgehub dashboard: a page that shows what the REST API (/api/v1) returns for the signed-in account.
+"use strict";
+
+const main = document.getElementById("main");
+let session = null;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v);
+  }
+  for (const c of children.flat()) node.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return node;
+}
+
+async function api(path, options) {
+  const response = await fetch("/api/v1" + path, Object.assign({ credentials: "same-origin", headers: { "Accept": "application/json" } }, options));
+  if (response.status === 401 && path !== "/session") { session = null; location.hash = "#/login"; throw new Error("not logged in"); }
+  const body = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(body && body.error ? body.error : response.status + " " + response.statusText);
+  return body;
+}
+
+function when(ms) { return ms ? new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : "–"; }
+function placed(t) { return t ? (t.est_ms ? when(t.est_ms) + " (" + t.status + ")" : t.status) : "–"; }
+function card(label, value, id) { return el("div", { class: "card", id }, el("div", { class: "value" }, String(value)), el("div", { class: "label" }, label)); }
+function table(headers, rows, id) {
+  return el("table", { id }, el("thead", {}, el("tr", {}, headers.map(h => el("th", {}, h)))), el("tbody", {}, rows.map(r => el("tr", {}, r.map(c => c instanceof Node ? el("td", {}, c) : el("td", {}, String(c ?? "–")))))));
+}
+function show(...nodes) { main.replaceChildren(...nodes); }
+function fail(e) { show(el("p", { class: "error", role: "alert" }, e.message)); }
+
+function loginPage() {
+  document.getElementById("nav").hidden = true;
+  const user = el("input", { id: "login-user", name: "user", autocomplete: "username", required: "" });
+  const password = el("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: "" });
+  const message = el("p", { id: "login-message", class: "error", role: "alert" });
+  const form = el("form", { class: "login", onsubmit: async (ev) => {
+    ev.preventDefault();
+    message.textContent = "";
+    try {
+      session = await api("/session", { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify({ user: user.value, password: password.value }) });
+      location.hash = "#/fleet";
+      route();
+    } catch (e) { message.textContent = e.message; }
+  } }, el("h2", {}, "Log in"), el("label", { for: "login-user" }, "User"), user, el("label", { for: "login-password" }, "Password"), password,
+    el("button", { id: "login-submit", type: "submit" }, "Log in"), message);
+  show(form);
+}
+
+async function fleetPage() {
+  const [fleet, devices] = await Promise.all([api("/fleet"), api("/devices")]);
+  const canvas = el("canvas", { id: "activations-chart", "aria-label": "Activations per day" });
+  show(
+    el("h2", {}, "Fleet"),
+    el("div", { class: "cards" },
+      card("devices enrolled", fleet.devices_enrolled, "devices-enrolled"),
+      card("online (last " + fleet.online_window_minutes + " min)", fleet.devices_online, "devices-online"),
+      card("operating hours", fleet.operating_hours, "operating-hours"),
+      card("faults raised (relevant)", fleet.faults.raised + " (" + fleet.faults.relevant + ")", "faults"),
+      card("integrity failures", fleet.integrity_failures.total, "integrity-failures"),
+      card("records", fleet.records, "records")),
+    el("section", {}, el("h2", {}, "Activations per day"), el("div", { class: "chart" }, canvas),
+      fleet.activations_time_unknown ? el("p", {}, fleet.activations_time_unknown + " activation(s) of unknown time are not shown.") : ""),
+    el("section", {}, el("h2", {}, "Devices"), table(["device", "product", "enterprise", "site", "records", "last seen", "status"],
+      devices.map(d => [el("a", { href: "#/devices/" + encodeURIComponent(d.device_id) }, d.device_id), d.product_id, d.enterprise_id, d.site, d.records, when(d.last_seen_ms),
+        el("span", { class: d.online ? "online" : "offline" }, d.online ? "online" : "offline")]), "devices-table")),
+    Object.keys(fleet.integrity_failures.per_reason).length
+      ? el("section", {}, el("h2", {}, "Integrity failures by reason"), table(["reason", "count"], Object.entries(fleet.integrity_failures.per_reason)))
+      : "");
+  if (window.Chart) {
+    new window.Chart(canvas, { type: "bar", data: { labels: fleet.activations_per_day.map(d => d.day), datasets: [{ label: "activations", data: fleet.activations_per_day.map(d => d.count), backgroundColor: "#1f6feb" }] },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
+  }
+}
+
+async function devicePage(id) {
+  const d = await api("/devices/" + encodeURIComponent(id));
+  const rows = el("tbody");
+  const more = el("button", { id: "timeline-more", type: "button", hidden: "" }, "More");
+  let next = 1;
+  async function page() {
+    const p = await api("/devices/" + encodeURIComponent(id) + "/records?limit=50&from=" + next);
+    for (const e of p.entries) rows.append(el("tr", {}, el("td", {}, String(e.seq)), el("td", {}, e.type), el("td", {}, placed(e.time)), el("td", {}, "boot " + e.boot + ", " + e.mono_ms + " ms"), el("td", { class: "mono" }, e.data ? JSON.stringify(e.data) : "")));
+    next = p.next_from; more.hidden = !next;
+  }
+  more.addEventListener("click", () => page().catch(fail));
+  const s = d.device;
+  const sync = d.last_clock_sync;
+  show(
+    el("h2", { id: "device-title" }, "Device " + s.device_id),
+    el("div", { class: "cards" },
+      card("product", s.product_id), card("site", s.site ?? "–"), card("records", s.records), card("last seen", when(s.last_seen_ms)),
+      card("status", s.online ? "online" : "offline"), card("rejections", d.rejections)),
+    el("section", {}, el("h2", {}, "Time quality"),
+      table(["time source", "records"], Object.entries(d.time_quality.time_sources), "time-sources"),
+      table(["placement", "records"], Object.entries(d.time_quality.placement), "time-placement")),
+    el("section", { id: "clock-sync" }, el("h2", {}, "Last clock sync"),
+      sync ? table(["seq", "boot", "hub time", "offset ms", "error ms", "received"], [[sync.seq, sync.boot, when(sync.hub_ms), sync.offset_ms, sync.err_ms, when(sync.received_at_ms)]]) : el("p", {}, "never synced with the hub")),
+    el("section", {}, el("h2", {}, "Model versions"),
+      table(["model digest", "first seq", "last seq", "records", "from", "to"], d.model_versions.map(v => [el("span", { class: "mono" }, v.digest), v.first_seq, v.last_seq, v.records, placed(v.first_time), placed(v.last_time)]), "model-versions"),
+      d.model_changes.length ? table(["seq", "time", "change"], d.model_changes.map(c => [c.seq, placed(c.time), el("span", { class: "mono" }, JSON.stringify(c.data))]), "model-changes") : ""),
+    el("section", {}, el("h2", {}, "Ledger timeline"),
+      el("table", { id: "timeline" }, el("thead", {}, el("tr", {}, ["seq", "type", "time", "boot / mono", "data"].map(h => el("th", {}, h)))), rows), more));
+  await page();
+}
+
+async function reportsPage() {
+  const kinds = await api("/reports");
+  const kind = el("select", { id: "report-kind" }, kinds.map(k => el("option", { value: k.kind }, k.kind)));
+  const format = el("select", { id: "report-format" });
+  const year = el("input", { id: "report-year", type: "number", min: "2000", max: "2100", placeholder: "all years" });
+  const product = el("input", { id: "report-product", placeholder: "all products" });
+  const site = el("input", { id: "report-site", placeholder: session && session.site ? session.site : "all sites" });
+  const description = el("p", { id: "report-description" });
+  const link = el("a", { id: "report-download", class: "button", download: "" }, "Download");
+  function update() {
+    const k = kinds.find(x => x.kind === kind.value);
+    if (!k) return;
+    if (![...format.options].some(o => o.value === format.value) || format.dataset.kind !== k.kind) {
+      format.replaceChildren(...k.formats.map(f => el("option", { value: f }, f)));
+      format.dataset.kind = k.kind;
+    }
+    description.textContent = k.description;
+    const q = new URLSearchParams({ format: format.value });
+    if (year.value) q.set("year", year.value);
+    if (product.value) q.set("product", product.value);
+    if (site.value) q.set("site", site.value);
+    link.href = "/api/v1/reports/" + encodeURIComponent(k.kind) + "?" + q.toString();
+  }
+  for (const input of [kind, format, year, product, site]) input.addEventListener("input", update);
+  show(el("h2", {}, "Reports"),
+    el("section", {}, el("form", { class: "report", onsubmit: ev => ev.preventDefault() },
+      el("label", { for: "report-kind" }, "Report"), kind, el("label", { for: "report-format" }, "Format"), format,
+      el("label", { for: "report-year" }, "Year"), year, el("label", { for: "report-product" }, "Product"), product,
+      el("label", { for: "report-site" }, "Site"), site), description, link));
+  update();
+}
+
+async function route() {
+  const hash = location.hash || "#/fleet";
+  if (hash === "#/login") return loginPage();
+  try {
+    if (!session) session = await api("/session");
+  } catch { return loginPage(); }
+  document.getElementById("nav").hidden = false;
+  document.getElementById("who").textContent = session.user + " (" + session.role + (session.org ? ", " + session.org : "") + (session.site ? ", " + session.site : "") + ")";
+  try {
+    const device = hash.match(/^#\/devices\/(.+)$/);
+    if (device) await devicePage(decodeURIComponent(device[1]));
+    else if (hash === "#/reports") await reportsPage();
+    else await fleetPage();
+  } catch (e) { if (e.message !== "not logged in") fail(e); }
+}
+
+document.getElementById("logout").addEventListener("click", async () => {
+  try { await api("/session", { method: "DELETE" }); } catch { /* logged out either way */ }
+  session = null; location.hash = "#/login"; loginPage();
+});
+window.addEventListener("hashchange", route);
+route();
