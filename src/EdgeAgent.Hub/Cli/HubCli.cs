@@ -15,6 +15,7 @@ internal static class HubCli
         root.Subcommands.Add(RecordsCommand.Build());
         root.Subcommands.Add(RejectionsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(Identity.BrokerConfigCommand.Build(TimeProvider.System));
         return root;
     }
 }

@@ -21,7 +21,7 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 /// </summary>
 internal sealed class HubStore : IDisposable
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -74,7 +74,8 @@ internal sealed class HubStore : IDisposable
                 using (var cmd = connection.CreateCommand())
                 {
                     cmd.Transaction = tx;
-                    cmd.CommandText = Schema + $"PRAGMA user_version={SchemaVersion};";
+                    // One step per version; each is idempotent (IF NOT EXISTS), so an older database upgrades step by step.
+                    cmd.CommandText = (version < 1 ? Schema : "") + (version < 2 ? Identity.IdentitySchema.Ddl : "") + $"PRAGMA user_version={SchemaVersion};";
                     cmd.ExecuteNonQuery();
                 }
 
@@ -384,6 +385,9 @@ internal sealed class HubStore : IDisposable
         _transaction?.Dispose();
         _transaction = null;
     }
+
+    /// <summary>A command on this store's connection, in the open write transaction if any (for components that keep their own tables).</summary>
+    public SqliteCommand Sql(string sql) => Command(sql);
 
     private void Execute(string sql)
     {

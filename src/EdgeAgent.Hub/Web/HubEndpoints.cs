@@ -14,5 +14,6 @@ internal static class HubEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        Identity.EnrolmentEndpoints.Map(app);
     }
 }
