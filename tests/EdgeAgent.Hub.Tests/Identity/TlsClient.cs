@@ -22,6 +22,7 @@ internal sealed class TlsClient : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             _received.Writer.TryWrite((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            Topics.Enqueue(e.ApplicationMessage.Topic);
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += e =>
@@ -34,6 +35,9 @@ internal sealed class TlsClient : IAsyncDisposable
             return Task.CompletedTask;
         };
     }
+
+    /// <summary>Every topic a message arrived on, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Topics { get; } = new();
 
     /// <summary>Completes when the broker drops the connection.</summary>
     public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
