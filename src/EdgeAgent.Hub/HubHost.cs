@@ -28,7 +28,11 @@ internal sealed class HubHost : IAsyncDisposable
         HttpUri = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         Embedded = options.ExternalBroker is null;
+        MqttsUri = Identity.IdentityServices.MqttsUri(options);
     }
+
+    /// <summary>The embedded broker's TLS listener for devices with hub certificates (<see cref="HubOptions.Mqtts"/>), if any.</summary>
+    public Uri? MqttsUri { get; }
 
     /// <summary>Where devices (and ingestion) connect.</summary>
     public Uri BrokerUri { get; }
@@ -85,6 +89,7 @@ internal sealed class HubHost : IAsyncDisposable
             builder.Services.AddHostedService<EmbeddedBroker>();
         }
 
+        Identity.IdentityServices.Add(builder.Services, options);
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());
         builder.Services.AddHubWeb();

@@ -21,6 +21,15 @@ internal sealed record HubOptions
     /// <summary>An external broker (<c>--broker mqtt://host:port</c>): no embedded broker is started.</summary>
     public Uri? ExternalBroker { get; init; }
 
+    /// <summary>The embedded broker's TLS listener for devices, <c>ADDRESS:PORT</c> (<c>--mqtts</c>); null: none.</summary>
+    public string? Mqtts { get; init; }
+
+    /// <summary>Who the plain listener takes (<c>--plain-access</c>): <c>devices</c> (devices without certificates, never as the hub) or <c>hub-only</c>.</summary>
+    public string PlainAccess { get; init; } = Identity.BrokerAccess.PlainDevices;
+
+    /// <summary>Extra DNS names or IP addresses for the TLS listener's server certificate (<c>--tls-name</c>).</summary>
+    public IReadOnlyList<string> TlsNames { get; init; } = [];
+
     /// <summary>The ingestion client's id; its persistent session is kept by the broker under this id (<c>--client-id</c>).</summary>
     public string ClientId { get; init; } = "edgehub-ingest";
 
@@ -49,9 +58,29 @@ internal sealed record HubOptions
             problems.Add($"--http '{Http}': expected ADDRESS:PORT with an IP address and a port 0-65535 (0: any free port), e.g. {DefaultHttp}");
         }
 
-        if (ExternalBroker is { } b && (b.Scheme != "mqtt" || b.Port is < 1 or > 65535 || string.IsNullOrEmpty(b.Host)))
+        if (ExternalBroker is { } b && (b.Scheme is not ("mqtt" or "mqtts") || b.Port is < 1 or > 65535 || string.IsNullOrEmpty(b.Host)))
         {
-            problems.Add($"--broker '{b}': expected mqtt://HOST:PORT");
+            problems.Add($"--broker '{b}': expected mqtt://HOST:PORT or mqtts://HOST:PORT");
+        }
+
+        if (Mqtts is not null && (ExternalBroker is not null || !TryParseListen(Mqtts, out _, out _)))
+        {
+            problems.Add(ExternalBroker is not null
+                ? "--mqtts: the TLS listener belongs to the embedded broker; with --broker, configure the external broker (edgehub broker-config)"
+                : $"--mqtts '{Mqtts}': expected ADDRESS:PORT with an IP address and a port 1-65535, e.g. 0.0.0.0:8883");
+        }
+
+        if (PlainAccess is not (Identity.BrokerAccess.PlainDevices or Identity.BrokerAccess.PlainHubOnly))
+        {
+            problems.Add($"--plain-access '{PlainAccess}': allowed values: {Identity.BrokerAccess.PlainDevices}, {Identity.BrokerAccess.PlainHubOnly}");
+        }
+
+        foreach (var name in TlsNames)
+        {
+            if (Uri.CheckHostName(name) is UriHostNameType.Unknown or UriHostNameType.Basic)
+            {
+                problems.Add($"--tls-name '{name}': expected a DNS name or an IP address");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 64)

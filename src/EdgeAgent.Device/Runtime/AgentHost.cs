@@ -56,6 +56,10 @@ internal static class AgentHost
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);
+        // After enrolment at the hub (provision --hub), an mqtts broker uses the certificate, key and CA in the state directory.
+        builder.Configuration.AddInMemoryCollection(Provisioning.HubEnrolment.TlsDefaults(
+            builder.Configuration["Mqtt:Broker"], builder.Configuration["Mqtt:ClientCertFile"], builder.Configuration["Mqtt:CaFile"],
+            builder.Configuration[$"{AgentOptions.Section}:StateDirectory"] ?? new AgentOptions().StateDirectory));
         extra?.Invoke(builder.Configuration, builder.Services);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);

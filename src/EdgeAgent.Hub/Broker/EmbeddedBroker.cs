@@ -11,29 +11,34 @@ namespace EdgeAgent.Hub.Broker;
 internal sealed class EmbeddedBroker : IHostedService, IDisposable
 {
     private readonly HubOptions _options;
+    private readonly Identity.BrokerAccess _access;
     private readonly ILogger<EmbeddedBroker> _logger;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _serverCertificate;
     private MqttServer? _server;
     private int _stopped;
 
-    public EmbeddedBroker(HubOptions options, ILogger<EmbeddedBroker> logger)
+    public EmbeddedBroker(HubOptions options, Identity.BrokerAccess access, ILogger<EmbeddedBroker> logger)
     {
         _options = options;
+        _access = access;
         _logger = logger;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _ = HubOptions.TryParseListen(_options.Listen, out var address, out var port);
-        var serverOptions = new MqttServerOptionsBuilder()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(port)
             .WithPersistentSessions()
-            .WithMaxPendingMessagesPerClient(100_000)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+            .WithMaxPendingMessagesPerClient(100_000);
+        _access.ConfigureEndpoints(builder, out _serverCertificate); // the TLS listener (--mqtts), if asked for
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        _access.Attach(_server); // who may connect, publish and subscribe as whom
         await _server.StartAsync().ConfigureAwait(false);
         Log.BrokerStarted(_logger, address.ToString(), port);
+        _access.LogListeners(address, port);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -46,5 +51,9 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
         }
     }
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _serverCertificate?.Dispose();
+    }
 }

@@ -14,6 +14,8 @@ internal static class DevicesCommand
         var command = new Command("devices", "The device registry: which devices the hub accepts records from, and their public keys.");
         command.Subcommands.Add(Enroll());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Identity.DeviceIdentityCommands.Token(TimeProvider.System));
+        command.Subcommands.Add(Identity.DeviceIdentityCommands.Revoke(TimeProvider.System));
         return command;
     }
 
@@ -89,7 +91,7 @@ internal static class DevicesCommand
     private static Command List()
     {
         var db = CommonOptions.Database();
-        var command = new Command("list", "List enrolled devices: device, product, key id, enrolment time (Unix ms).");
+        var command = new Command("list", "List enrolled devices: device, product, key id, enrolment time (Unix ms), hub certificate serial (- for none), active or revoked (when, why).");
         command.Options.Add(db);
         command.SetAction(parse =>
         {
@@ -99,7 +101,7 @@ internal static class DevicesCommand
                 using var store = HubStore.Open(parse.GetValue(db)!);
                 foreach (var d in store.Devices())
                 {
-                    output.WriteLine($"{d.DeviceId}\t{d.ProductId}\t{d.KeyId}\t{d.EnrolledAtMs}");
+                    output.WriteLine($"{d.DeviceId}\t{d.ProductId}\t{d.KeyId}\t{d.EnrolledAtMs}\t{Identity.DeviceIdentityCommands.Status(store, d.DeviceId)}");
                 }
 
                 return ExitCodes.Ok;

@@ -20,6 +20,7 @@ internal static class HubCli
         root.Subcommands.Add(Registry.ImportCommand.Build());
         root.Subcommands.Add(Reports.ReportCommand.Build());
         root.Subcommands.Add(UsersCommand.Build());
+        root.Subcommands.Add(Identity.BrokerConfigCommand.Build(TimeProvider.System));
         return root;
     }
 }

@@ -19,7 +19,14 @@ internal static class ServeCommand
             Description = $"Address:port of the REST API and dashboard (default: {HubOptions.DefaultHttp}; port 0 picks a free one).",
             DefaultValueFactory = _ => HubOptions.DefaultHttp,
         };
-        var broker = new Option<string?>("--broker") { Description = "Consume from this external broker (mqtt://HOST:PORT) instead of running the embedded one." };
+        var broker = new Option<string?>("--broker") { Description = "Consume from this external broker (mqtt://HOST:PORT, or mqtts://HOST:PORT with the hub's ingestion certificate from edgehub broker-config) instead of running the embedded one." };
+        var mqtts = new Option<string?>("--mqtts") { Description = "Address:port of the embedded broker's TLS listener for devices with hub certificates (mutual TLS, e.g. 0.0.0.0:8883); none by default." };
+        var plainAccess = new Option<string>("--plain-access")
+        {
+            Description = "Who the plain --listen listener takes: 'devices' (devices without certificates, each record still checked against its enrolled key; never as the hub, never as a device with a certificate) or 'hub-only' (only the hub's ingestion; devices must use --mqtts). Default: devices.",
+            DefaultValueFactory = _ => Identity.BrokerAccess.PlainDevices,
+        };
+        var tlsNames = new Option<string[]>("--tls-name") { Description = "A DNS name or IP address devices use to reach the hub, added to the TLS listener's server certificate; repeatable." };
         var clientId = new Option<string>("--client-id")
         {
             Description = "MQTT client id of ingestion; the broker keeps its persistent session under it (default: edgehub-ingest).",
@@ -34,6 +41,9 @@ internal static class ServeCommand
         command.Options.Add(http);
         command.Options.Add(broker);
         command.Options.Add(clientId);
+        command.Options.Add(mqtts);
+        command.Options.Add(plainAccess);
+        command.Options.Add(tlsNames);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -41,11 +51,12 @@ internal static class ServeCommand
             Uri? external = null;
             if (parse.GetValue(broker) is { } b && !Uri.TryCreate(b, UriKind.Absolute, out external))
             {
-                error.WriteLine($"error: --broker '{b}': expected mqtt://HOST:PORT");
+                error.WriteLine($"error: --broker '{b}': expected mqtt://HOST:PORT or mqtts://HOST:PORT");
                 return ExitCodes.BadInput;
             }
 
-            var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)! };
+            var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
+                Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [] };
             if (options.Validate() is { Count: > 0 } problems)
             {
                 foreach (var p in problems)
@@ -61,6 +72,11 @@ internal static class ServeCommand
                 await using var hub = await HubHost.StartAsync(options, consoleLifetime: true, cancellationToken: ct).ConfigureAwait(false);
                 var brokerKind = hub.Embedded ? "" : " (external broker)";
                 output.WriteLine($"edgehub: listening on {hub.BrokerUri.ToString().TrimEnd('/')}{brokerKind} and {hub.HttpUri.ToString().TrimEnd('/')}, database {options.DatabasePath}");
+                if (hub.MqttsUri is { } secure)
+                {
+                    output.WriteLine($"edgehub: devices with hub certificates on {secure.ToString().TrimEnd('/')} (mutual TLS); plain listener access: {options.PlainAccess}");
+                }
+
                 output.Flush();
                 try
                 {

@@ -29,9 +29,12 @@ internal sealed class IngestionService : BackgroundService
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri _broker;
 
-    public IngestionService(HubOptions options, TimeProvider time, ILogger<IngestionService> logger)
+    private readonly Identity.IngestionCredentials _credentials;
+
+    public IngestionService(HubOptions options, Identity.IngestionCredentials credentials, TimeProvider time, ILogger<IngestionService> logger)
     {
         _options = options;
+        _credentials = credentials;
         _time = time;
         _logger = logger;
         _broker = options.BrokerUri();
@@ -88,14 +91,15 @@ internal sealed class IngestionService : BackgroundService
 
     private async Task ConnectionLoopAsync(CancellationToken ct)
     {
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_broker.Host, _broker.Port)
             .WithClientId(_options.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .Build();
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        _credentials.Apply(builder); // a credential no device has: the embedded broker's per-start secret, or the hub's client certificate
+        var options = builder.Build();
 
         // MQTTnet sizes SO_RCVBUF/SO_SNDBUF from BufferSize (8 KiB by default): a window smaller than one loopback segment
         // makes every segment of a large batch wait out a 40 ms delayed ACK. Batches are up to 1 MiB.

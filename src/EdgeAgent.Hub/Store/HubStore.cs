@@ -23,7 +23,7 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 internal sealed class HubStore : IDisposable
 {
     /// <summary>The version <see cref="Open"/> brings a database to: the number of <see cref="Migrations"/>.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -43,6 +43,7 @@ internal sealed class HubStore : IDisposable
         Schema,
         Registry.RegistrySchema.Ddl,
         Accounts.AccountsSchema.Ddl,
+        Identity.IdentitySchema.Ddl,
     ];
 
     private readonly SqliteConnection _connection;
@@ -410,6 +411,9 @@ internal sealed class HubStore : IDisposable
         _transaction?.Dispose();
         _transaction = null;
     }
+
+    /// <summary>A command on this store's connection, in the open write transaction if any (for components that keep their own tables).</summary>
+    public SqliteCommand Sql(string sql) => Command(sql);
 
     private void Execute(string sql)
     {

@@ -17,5 +17,6 @@ internal static class HubEndpoints
         Api.ApiEndpoints.Map(app);
         Dashboard.DashboardEndpoints.Map(app);
         app.MapOpenApi();
+        Identity.EnrolmentEndpoints.Map(app);
     }
 }

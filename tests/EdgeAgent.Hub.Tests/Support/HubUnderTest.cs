@@ -29,7 +29,7 @@ internal sealed class HubUnderTest : IAsyncDisposable
 
     public string DatabasePath => Host.DatabasePath;
 
-    public static async Task<HubUnderTest> StartAsync(bool mosquitto)
+    public static async Task<HubUnderTest> StartAsync(bool mosquitto, Func<HubOptions, HubOptions>? configure = null)
     {
         var dir = new TempDirectory();
         MosquittoBroker? broker = mosquitto ? await MosquittoBroker.StartAsync() : null;
@@ -45,6 +45,7 @@ internal sealed class HubUnderTest : IAsyncDisposable
                 ExternalBroker = broker is null ? null : new Uri($"mqtt://{MosquittoBroker.Host}:{broker.Port}"),
                 ClientId = "edgehub-test-" + Guid.NewGuid().ToString("N")[..8],
             };
+            options = configure?.Invoke(options) ?? options;
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try
             {

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EdgeAgent.Hub.Tests.Web;
 
 /// <summary>Every REST API route the running hub maps, read from its endpoint data source (so a route added later is in every test that walks them).</summary>
-internal sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<string> Parameters)
+/// <param name="Anonymous">Mapped with AllowAnonymous: no session needed (the login, and device enrolment, whose credential is its one-time token).</param>
+internal sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<string> Parameters, bool Anonymous)
 {
     public bool ChangesState => Method is not ("GET" or "HEAD");
 
@@ -14,7 +15,7 @@ internal sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<str
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => new ApiRoute(m, e.RoutePattern.RawText!, [.. e.RoutePattern.Parameters.Select(p => p.Name)])))
+                .Select(m => new ApiRoute(m, e.RoutePattern.RawText!, [.. e.RoutePattern.Parameters.Select(p => p.Name)], e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)))
             .ToList();
         Assert.True(routes.Count >= 14, $"only {routes.Count} API routes found; the enumeration is broken");
         return routes;

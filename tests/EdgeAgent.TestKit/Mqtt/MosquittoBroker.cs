@@ -19,6 +19,15 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _config;
     private Process? _process;
 
+    private MosquittoBroker(string directory, int port, string config)
+    {
+        _directory = directory;
+        Port = port;
+        TlsPort = port;
+        _config = Path.Combine(directory, "mosquitto.conf");
+        File.WriteAllText(_config, config + "\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
+    }
+
     private MosquittoBroker(string directory, int port, TestCertificates? tls)
     {
         _directory = directory;
@@ -75,6 +84,35 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
         return broker;
     }
+
+    /// <summary>
+    /// Starts Mosquitto with a configuration written elsewhere (e.g. by <c>edgehub broker-config</c>) whose only listener
+    /// is the TLS one on <paramref name="port"/>; this adds only logging to stderr and no persistence.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartWithConfigAsync(string config, int port, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(Executable))
+        {
+            throw new InvalidOperationException($"{Executable} is missing; ./build.sh --target=Test installs it (apt-get install mosquitto)");
+        }
+
+        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, port, config);
+        await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
+        return broker;
+    }
+
+    /// <summary>Sends SIGHUP: Mosquitto reloads its configuration and ACL file.</summary>
+    public void Reload()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            using var kill = Process.Start("kill", ["-HUP", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
+    /// <summary>A free port on loopback, for a listener the caller configures.</summary>
+    public static int FreeLoopbackPort() => FreePort();
 
     /// <summary>Starts the broker (again) on the same port and returns once it accepts connections.</summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)
