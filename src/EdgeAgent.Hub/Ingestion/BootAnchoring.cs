@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EdgeAgent.Contracts.Records;
 using EdgeAgent.Hub.Store;
 
@@ -16,16 +17,17 @@ internal static class BootAnchoring
     {
         ArgumentNullException.ThrowIfNull(record);
         var data = record.Data;
-        if (data.ValueKind == System.Text.Json.JsonValueKind.Object &&
-            data.TryGetProperty("offset_ms", out var offset) && offset.TryGetInt64(out var o) &&
-            data.TryGetProperty("err_ms", out var err) && err.TryGetInt64(out var e) && e >= 0)
+        if (data.ValueKind == JsonValueKind.Object && Whole(data, "offset_ms") is { } o && Whole(data, "err_ms") is { } e && e >= 0)
         {
-            var boot = data.TryGetProperty("boot", out var b) && b.TryGetInt64(out var bb) ? bb : record.Boot;
-            return new BootAnchorRow(boot, o, e);
+            return new BootAnchorRow(Whole(data, "boot") ?? record.Boot, o, e);
         }
 
         return null;
     }
+
+    // A field that is not a whole JSON number (a string, say) is absent: TryGetInt64 throws on a non-number.
+    private static long? Whole(JsonElement data, string field) =>
+        data.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
 
     /// <summary>Whether <paramref name="candidate"/> replaces the anchor held for its boot (strictly smaller error).</summary>
     public static bool Replaces(BootAnchorRow candidate, BootAnchorRow? held) => held is null || candidate.ErrMs < held.ErrMs;
