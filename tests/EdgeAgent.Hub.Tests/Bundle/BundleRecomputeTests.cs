@@ -8,6 +8,7 @@ using EdgeAgent.Hub.Policy;
 using EdgeAgent.Hub.Reports;
 using EdgeAgent.Hub.Store;
 using EdgeAgent.Hub.Tests.Reports;
+using EdgeAgent.Hub.Tests.Support;
 using EdgeAgent.TestKit.IO;
 
 namespace EdgeAgent.Hub.Tests.Bundle;
@@ -139,6 +140,30 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
         Assert.Contains(findings, f => (f.Path, f.Line, f.Reason) == (file, 3, BundleVerifier.LineDigest));
     }
 
+    [Fact]
+    public async Task Cli_ExportThenVerify_Exit0ThenInvoiceChangedExit1NamingLineAndFigure()
+    {
+        var bundle = _dir.Combine("pb-2025.zip");
+
+        var export = await HubCliRunner.RunAsync("export", "evidence", "--year", "2025", "--product", Product, "--out", bundle, "--db", fixture.Fleet.Db);
+        var verify = await HubCliRunner.RunAsync("verify", bundle, "--hub-key", WritePem(HubEvidenceKey.PathFor(fixture.Fleet.Db)));
+        var file = BundleLayout.Input("invoice_lines");
+        var line = LineOf(bundle, file, "INV-B4,1,");
+        Rewrite(bundle, file, text => text.Replace(",B6,10000.00,", ",B6,90000.00,", StringComparison.Ordinal));
+        var tampered = await HubCliRunner.RunAsync("verify", bundle);
+
+        Assert.Equal((0, 0, 1), (export.Code, verify.Code, tampered.Code));
+        Assert.Contains("9 device(s)", export.Output, StringComparison.Ordinal);
+        Assert.Contains("hz-2025-draft", export.Output, StringComparison.Ordinal);
+        Assert.StartsWith("verified: ", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("4 report(s) recomputed; 0 finding(s)", verify.Output, StringComparison.Ordinal);
+        // The README's example output, line for line.
+        Assert.Equal(12, line);
+        Assert.Contains("inputs/invoice_lines.csv:12: line_digest: the line is not the one the hub signed", tampered.Output, StringComparison.Ordinal);
+        Assert.Contains("report/sales-award.json: figure_mismatch: $.enterprises[0].products[0].verified_cny: bundled 19000.00, recomputed 99000.00", tampered.Output, StringComparison.Ordinal);
+        Assert.Contains("NOT VERIFIED", tampered.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _hubKey.Dispose();
@@ -151,6 +176,16 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
         var (profile, bytes) = PolicyLoader.LoadFile(RepositoryRoot.Combine("policies", "hz-2025-draft.json"));
         using var store = HubStore.Open(fixture.Fleet.Db);
         EvidenceExport.Write(store, Product, 2025, profile, bytes, _hubKey, FixtureFleet.ReportTime, path);
+        return path;
+    }
+
+    /// <summary>The public half of the hub's evidence key, as the operator hands it to the auditor.</summary>
+    private string WritePem(string privateKeyPath)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(privateKeyPath));
+        var path = _dir.Combine("hub-key.pem");
+        File.WriteAllText(path, key.ExportSubjectPublicKeyInfoPem());
         return path;
     }
 
