@@ -13,6 +13,24 @@ internal static class BundleLayout
 
     public static string Checkpoints(string deviceId) => $"devices/{deviceId}/checkpoints.json";
 
+    /// <summary>When the hub received each record of the device: <c>seq,received_at_ms</c> lines (the records do not carry it).</summary>
+    public static string Received(string deviceId) => $"devices/{deviceId}/received.csv";
+
+    public const string ReceivedHeader = "seq,received_at_ms";
+
+    /// <summary>A registry table as import CSV.</summary>
+    public static string Input(string table) => $"inputs/{table}.csv";
+
+    public const string Profile = "inputs/profile.json";
+
+    public const string SalesAwardJson = "report/sales-award.json";
+    public const string SalesAwardHtml = "report/sales-award.html";
+    public const string PilotJson = "report/pilot.json";
+    public const string ComputeVoucherJson = "report/compute-voucher.json";
+
+    /// <summary>The reports a bundle carries, all recomputed by verify.</summary>
+    public static readonly IReadOnlyList<string> Reports = [SalesAwardJson, SalesAwardHtml, PilotJson, ComputeVoucherJson];
+
     /// <summary>The three files every bundle has outside the manifest's file list.</summary>
     public static bool IsEnvelope(string path) => path is Manifest or ManifestSignature or HubKey;
 }

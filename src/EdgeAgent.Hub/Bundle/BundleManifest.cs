@@ -56,6 +56,10 @@ internal sealed record BundleDevice
 
     [JsonPropertyName("head_hash")]
     public required string HeadHash { get; init; }
+
+    /// <summary>How many batches for the device's serial failed its enrolled key's signature (the reports' one-serial-on-two-keys rule).</summary>
+    [JsonPropertyName("bad_signature_batches")]
+    public required long BadSignatureBatches { get; init; }
 }
 
 /// <summary>A file of the bundle and its digest; <see cref="Lines"/> holds a SHA-256 per line for line-oriented inputs.</summary>

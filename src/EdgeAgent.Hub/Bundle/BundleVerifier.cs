@@ -23,13 +23,17 @@ internal sealed record BundleFinding(string Path, int Line, long Seq, string Rea
 internal sealed record BundleVerification(BundleManifest? Manifest, int Devices, long Records, long Tombstones, int Checkpoints, IReadOnlyList<BundleFinding> Findings)
 {
     public bool IsValid => Findings.Count == 0;
+
+    /// <summary>How many of the bundle's reports were recomputed from its inputs and compared.</summary>
+    public int ReportsRecomputed { get; init; }
 }
 
 /// <summary>
 /// Checks an evidence bundle offline, trusting nothing in it but what signatures prove: the manifest against the hub key
 /// (the pinned one if given), every file and line against the manifest, each device's key against the key the hub
 /// enrolled, every record's link in its device's chain from the first, and every checkpoint's signature, which must
-/// reach the chain's last entry. Every finding names the file, line and seq.
+/// reach the chain's last entry; then it recomputes the bundled reports from the bundle's inputs
+/// (<see cref="BundleRecompute"/>). Every finding names the file, line and seq, or the report and its JSON path.
 /// </summary>
 internal static class BundleVerifier
 {
@@ -107,7 +111,9 @@ internal static class BundleVerifier
             findings.Add(new BundleFinding(path, 0, 0, FileDigest, "the file is not the one the hub signed"));
         }
 
-        return new BundleVerification(manifest, manifest.Devices.Count, records, tombstones, checkpoints, findings);
+        // The reports, recomputed from what the bundle holds (checked or not), figure by figure.
+        var reports = BundleRecompute.Check(manifest, entries, findings);
+        return new BundleVerification(manifest, manifest.Devices.Count, records, tombstones, checkpoints, findings) { ReportsRecomputed = reports };
     }
 
     /// <summary>Checks every listed file's digest; returns the changed device files, whose findings the device checks make more exactly.</summary>
@@ -315,7 +321,8 @@ internal static class BundleVerifier
         return null;
     }
 
-    private static List<byte[]> SplitLines(byte[] content)
+    /// <summary>The lines of <paramref name="content"/> split at LF (no entry after a final newline).</summary>
+    internal static List<byte[]> SplitLines(byte[] content)
     {
         var lines = new List<byte[]>();
         var start = 0;

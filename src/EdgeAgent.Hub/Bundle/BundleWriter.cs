@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,19 +10,18 @@ namespace EdgeAgent.Hub.Bundle;
 
 /// <summary>
 /// Writes an evidence bundle (BUNDLE.md) for one product: every enrolled device of it with its whole chain as stored
-/// (records byte for byte, tombstones), the checkpoints the device signed, the key the hub enrolled, the caller's
-/// attachments, and a manifest of it all signed with the hub's evidence key. Written to a temporary file and moved into
+/// (records byte for byte, tombstones), when the hub received each record, the checkpoints the device signed, the key the
+/// hub enrolled, the caller's attachments, and a manifest of it all signed with the hub's evidence key. Written to a temporary file and moved into
 /// place, so a bundle at the path is always whole.
 /// </summary>
 internal static class BundleWriter
 {
     public static BundleSummary Write(
-        HubStore store, string productId, int year, ECDsa hubKey, TimeProvider time, IReadOnlyList<BundleAttachment> attachments, string path,
+        HubStore store, string productId, int year, ECDsa hubKey, DateTimeOffset createdAt, IReadOnlyList<BundleAttachment> attachments, string path,
         IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(hubKey);
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(attachments);
         var devices = store.Devices().Where(d => d.ProductId == productId).ToList();
         var files = new List<(BundleFile Entry, byte[] Content)>();
@@ -32,12 +32,14 @@ internal static class BundleWriter
         {
             var device = devices[i];
             var entries = new MemoryStream();
+            var received = new StringBuilder(BundleLayout.ReceivedHeader).Append('\n');
             var head = ChainHead.Genesis;
             foreach (var row in store.Records(device.DeviceId, 1))
             {
                 if (row.Payload is { } payload)
                 {
                     entries.Write(payload);
+                    received.Append(CultureInfo.InvariantCulture, $"{row.Seq},{row.ReceivedAtMs}\n");
                     records++;
                 }
                 else
@@ -55,7 +57,12 @@ internal static class BundleWriter
             files.Add(File(BundleLayout.DeviceKey(device.DeviceId), Encoding.UTF8.GetBytes(device.PublicKeyPem), lineDigests: false));
             files.Add(File(BundleLayout.Entries(device.DeviceId), entries.ToArray(), lineDigests: false));
             files.Add(File(BundleLayout.Checkpoints(device.DeviceId), JsonSerializer.SerializeToUtf8Bytes(checkpoints, BundleJsonContext.Default.IReadOnlyListCheckpoint), lineDigests: false));
-            manifestDevices.Add(new BundleDevice { DeviceId = device.DeviceId, ProductId = device.ProductId, KeyId = device.KeyId, HeadSeq = head.Seq, HeadHash = head.Hash });
+            files.Add(File(BundleLayout.Received(device.DeviceId), Encoding.UTF8.GetBytes(received.ToString()), lineDigests: true));
+            manifestDevices.Add(new BundleDevice
+            {
+                DeviceId = device.DeviceId, ProductId = device.ProductId, KeyId = device.KeyId, HeadSeq = head.Seq, HeadHash = head.Hash,
+                BadSignatureBatches = store.ForeignSignatureBatches(device.DeviceId),
+            });
             progress?.Report((i + 1, devices.Count));
         }
 
@@ -73,7 +80,7 @@ internal static class BundleWriter
         {
             Format = BundleManifest.FormatName,
             Version = BundleManifest.CurrentVersion,
-            CreatedMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            CreatedMs = createdAt.ToUnixTimeMilliseconds(),
             Year = year,
             ProductId = productId,
             HubKeyId = HubEvidenceKey.KeyId(hubKey),

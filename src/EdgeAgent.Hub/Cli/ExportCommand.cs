@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Contracts.Records;
 using EdgeAgent.Hub.Bundle;
+using EdgeAgent.Hub.Policy;
 using EdgeAgent.Hub.Store;
 using Microsoft.Data.Sqlite;
 
@@ -10,27 +11,34 @@ namespace EdgeAgent.Hub.Cli;
 /// <summary><c>edgehub export evidence</c>: the auditor's bundle for one product and year.</summary>
 internal static class ExportCommand
 {
-    public static Command Build()
+    public static Command Build(TimeProvider? time = null)
     {
         var export = new Command("export", "Export what an auditor checks offline.");
-        export.Subcommands.Add(Evidence());
+        export.Subcommands.Add(Evidence(time ?? TimeProvider.System));
         return export;
     }
 
-    private static Command Evidence()
+    private static Command Evidence(TimeProvider time)
     {
         var year = new Option<int>("--year") { Description = "The calendar year the evidence is for (2000-2100).", Required = true };
         var product = new Option<string>("--product") { Description = "The product (SKU family) whose devices the bundle holds.", Required = true };
         var output = new Option<string>("--out") { Description = "The bundle to write (a zip file; replaced if it exists).", Required = true };
+        var profile = new Option<string>("--profile")
+        {
+            Description = $"Policy profile the bundled reports follow: an id (policies/ID.json in the working directory, else beside edgehub) or a .json path (default {PolicyLoader.DefaultProfile}).",
+            DefaultValueFactory = _ => PolicyLoader.DefaultProfile,
+        };
         var db = CommonOptions.Database();
         var command = new Command(
             "evidence",
             "Write an evidence bundle: every enrolled device of the product with its whole chain as stored (records byte for byte), " +
-            "the checkpoints it signed and its enrolled key, in a manifest signed with the hub's evidence key " +
-            "({db}.evidence-key.pem, created on first use). Check it with `edgehub verify`.");
+            "the receive times, the checkpoints it signed and its enrolled key; every registry table as import CSV; the policy profile; " +
+            "and the sales-award, pilot and compute-voucher reports of the year and product computed from exactly these, in a manifest " +
+            "signed with the hub's evidence key ({db}.evidence-key.pem, created on first use). Check it with `edgehub verify`.");
         command.Options.Add(year);
         command.Options.Add(product);
         command.Options.Add(output);
+        command.Options.Add(profile);
         command.Options.Add(db);
         command.SetAction(parse =>
         {
@@ -50,6 +58,18 @@ internal static class ExportCommand
                 return ExitCodes.BadInput;
             }
 
+            PolicyProfile policy;
+            byte[] policyBytes;
+            try
+            {
+                (policy, policyBytes) = PolicyLoader.LoadFile(parse.GetValue(profile)!);
+            }
+            catch (PolicyException e)
+            {
+                error.WriteLine($"error: --profile: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
             try
             {
                 using var store = HubStore.Open(parse.GetValue(db)!);
@@ -60,9 +80,9 @@ internal static class ExportCommand
                 }
 
                 using var key = HubEvidenceKey.LoadOrCreate(store.Path);
-                var summary = BundleWriter.Write(store, p, y, key, TimeProvider.System, [], parse.GetValue(output)!, ConsoleProgress.For(error, "devices exported"));
+                var summary = EvidenceExport.Write(store, p, y, policy, policyBytes, key, time.GetUtcNow(), parse.GetValue(output)!, ConsoleProgress.For(error, "devices exported"));
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {summary.Path}: {summary.Devices} device(s), {summary.Records} record(s), {summary.Tombstones} dropped, {summary.Checkpoints} checkpoint(s), {summary.Bytes} bytes; signed by hub key {HubEvidenceKey.KeyId(key)} ({HubEvidenceKey.PathFor(store.Path)})"));
+                    $"wrote {summary.Path}: {summary.Devices} device(s), {summary.Records} record(s), {summary.Tombstones} dropped, {summary.Checkpoints} checkpoint(s), {summary.Attachments} input and report file(s) ({policy.Label}), {summary.Bytes} bytes; signed by hub key {HubEvidenceKey.KeyId(key)} ({HubEvidenceKey.PathFor(store.Path)})"));
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)

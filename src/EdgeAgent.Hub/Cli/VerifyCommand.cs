@@ -19,8 +19,9 @@ internal static class VerifyCommand
         var command = new Command(
             "verify",
             "Check an evidence bundle offline, needing nothing but the file: the manifest's signature, every file and line against it, " +
-            "each device's key against the enrolled one, every record's link from the first, and every checkpoint signature. " +
-            "Prints each finding as FILE[:LINE] [(seq N)]: reason: detail. Exit 0 when everything checks out, 1 when something does not, 2 for unreadable input.");
+            "each device's key against the enrolled one, every record's link from the first, and every checkpoint signature; then it " +
+            "recomputes the bundled reports from the bundle's inputs with the bundled profile and names every figure that differs. " +
+            "Prints each finding as FILE[:LINE] [(seq N)]: reason: detail (for a figure, detail is JSONPATH: bundled X, recomputed Y). Exit 0 when everything checks out, 1 when something does not, 2 for unreadable input.");
         command.Arguments.Add(bundle);
         command.Options.Add(hubKey);
         command.SetAction(parse =>
@@ -46,7 +47,7 @@ internal static class VerifyCommand
 
                 var scope = result.Manifest is { } m ? string.Create(CultureInfo.InvariantCulture, $"product {m.ProductId}, year {m.Year}, hub key {m.HubKeyId}") : "unreadable manifest";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{(result.IsValid ? "verified" : "NOT VERIFIED")}: {path} ({scope}): {result.Devices} device(s), {result.Records} record(s), {result.Tombstones} dropped, {result.Checkpoints} checkpoint(s); {result.Findings.Count} finding(s)"));
+                    $"{(result.IsValid ? "verified" : "NOT VERIFIED")}: {path} ({scope}): {result.Devices} device(s), {result.Records} record(s), {result.Tombstones} dropped, {result.Checkpoints} checkpoint(s), {result.ReportsRecomputed} report(s) recomputed; {result.Findings.Count} finding(s)"));
                 return result.IsValid ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CryptographicException or ArgumentException)

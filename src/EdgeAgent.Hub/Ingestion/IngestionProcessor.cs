@@ -186,12 +186,10 @@ internal sealed class IngestionProcessor : IDisposable
 
     private void Anchor(string device, EvidenceRecord rec)
     {
-        var data = rec.Data;
-        if (data.TryGetProperty("offset_ms", out var offset) && offset.TryGetInt64(out var o) &&
-            data.TryGetProperty("err_ms", out var err) && err.TryGetInt64(out var e) && e >= 0)
+        // BootAnchoring is the rule; the upsert keeps the held anchor unless the new one's error is strictly smaller.
+        if (BootAnchoring.Of(rec) is { } anchor)
         {
-            var boot = data.TryGetProperty("boot", out var b) && b.TryGetInt64(out var bb) ? bb : rec.Boot;
-            _store.UpsertAnchor(device, boot, o, e);
+            _store.UpsertAnchor(device, anchor.Boot, anchor.OffsetMs, anchor.ErrMs);
         }
     }
 

@@ -28,19 +28,37 @@ internal static class PolicyLoader
     }
 
     /// <exception cref="PolicyException">The file is missing, is not JSON, or a field is missing or out of range.</exception>
-    public static PolicyProfile Load(string profile)
+    public static PolicyProfile Load(string profile) => LoadFile(profile).Profile;
+
+    /// <summary>Loads a profile as <see cref="Load"/> does, with the exact bytes it was read from (an evidence bundle carries them).</summary>
+    /// <exception cref="PolicyException">The file is missing, is not JSON, or a field is missing or out of range.</exception>
+    public static (PolicyProfile Profile, byte[] Bytes) LoadFile(string profile)
     {
         var path = Resolve(profile);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PolicyException($"{path}: cannot read the policy profile '{profile}': {e.Message}");
         }
 
+        var read = Parse(System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'), path);
+        if (!profile.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && read.Id != profile)
+        {
+            throw new PolicyException($"{path}: field id: '{read.Id}', but the file was asked for as '{profile}' (allowed: {profile})");
+        }
+
+        return (read, bytes);
+    }
+
+    /// <summary>Reads and checks a profile's text; <paramref name="path"/> names it in the errors (a file, or a bundle's entry).</summary>
+    /// <exception cref="PolicyException">The text is not JSON, or a field is missing or out of range.</exception>
+    public static PolicyProfile Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         PolicyProfile? read;
         try
         {
@@ -55,11 +73,6 @@ internal static class PolicyLoader
         if (problems.Count > 0)
         {
             throw new PolicyException(string.Join(Environment.NewLine, problems.Select(p => $"{path}: {p}")));
-        }
-
-        if (!profile.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && read!.Id != profile)
-        {
-            throw new PolicyException($"{path}: field id: '{read.Id}', but the file was asked for as '{profile}' (allowed: {profile})");
         }
 
         return read!;

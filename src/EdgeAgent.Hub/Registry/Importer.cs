@@ -120,7 +120,7 @@ internal static partial class Importer
         return new ImportResult([], added, updated, unchanged, Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture));
     }
 
-    private static List<ImportRow> Parse(ImportKind kind, TextReader text, List<LineError> errors)
+    internal static List<ImportRow> Parse(ImportKind kind, TextReader text, List<LineError> errors)
     {
         var rows = new List<ImportRow>();
         var options = CsvReaderOptions.Default with

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EdgeAgent.Hub.Cli;
 using EdgeAgent.Hub.Policy;
-using EdgeAgent.Hub.Registry;
+using EdgeAgent.Hub.Store;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Hub.Reports;
@@ -71,9 +71,11 @@ internal static class ReportCommand
             try
             {
                 ReportInputs inputs;
-                using (var connection = RegistryDatabase.Open(parse.GetValue(db)!))
+                using (var store = HubStore.Open(parse.GetValue(db)!))
                 {
-                    inputs = EvidenceReader.Read(connection, ConsoleProgress.For(stderr, "devices read"));
+                    store.BeginRead();
+                    inputs = EvidenceReader.Read(store, progress: ConsoleProgress.For(stderr, "devices read"));
+                    store.EndRead();
                 }
 
                 var (p, s) = (parse.GetValue(product), site ? parse.GetValue(siteOption) : null);

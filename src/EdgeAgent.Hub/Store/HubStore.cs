@@ -162,6 +162,14 @@ internal sealed class HubStore : IDisposable
 
     public void BeginWrite() => _transaction = _connection.BeginTransaction();
 
+    /// <summary>
+    /// Starts a read-only snapshot: every query until <see cref="EndRead"/> sees the database as it was at the first one,
+    /// whatever ingestion commits meanwhile (WAL), so an export's chains, registry and reports agree.
+    /// </summary>
+    public void BeginRead() => _transaction = _connection.BeginTransaction(deferred: true);
+
+    public void EndRead() => RollbackWrite();
+
     public void CommitWrite()
     {
         _transaction?.Commit();
@@ -315,6 +323,17 @@ internal sealed class HubStore : IDisposable
 
         return list;
     }
+
+    /// <summary>How many batches for the device failed its enrolled key's signature (distinct receive times of <c>bad_signature</c> rejections).</summary>
+    public long ForeignSignatureBatches(string deviceId)
+    {
+        using var cmd = Command("SELECT COUNT(DISTINCT received_at_ms) FROM rejections WHERE device_id = $d AND reason = 'bad_signature'");
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Every row of a registry table as column → text, in key order (<see cref="Registry.RegistryDatabase.ReadTable"/>).</summary>
+    public List<Dictionary<string, string?>> RegistryTable(string table) => Registry.RegistryDatabase.ReadTable(_connection, table, _transaction);
 
     public IReadOnlyList<BootAnchorRow> Anchors(string deviceId)
     {

@@ -201,7 +201,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
         var path = _dir.Combine($"bundle-{Guid.NewGuid():N}.zip");
         using var store = _hub.OpenStore();
         using var key = HubEvidenceKey.LoadOrCreate(_db);
-        var summary = BundleWriter.Write(store, Product, 2026, key, TimeProvider.System, attachments, path);
+        var summary = BundleWriter.Write(store, Product, 2026, key, TimeProvider.System.GetUtcNow(), attachments, path);
         Assert.Equal(2, summary.Devices);
         return path;
     }

@@ -142,6 +142,7 @@ public sealed class HubCliTests : IDisposable
         Assert.Equal((0, 0, 1), (export.Code, verify.Code, tampered.Code));
         Assert.Contains("1 device(s), 3 record(s)", export.Output, StringComparison.Ordinal);
         Assert.StartsWith("verified: ", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("4 report(s) recomputed; 0 finding(s)", verify.Output, StringComparison.Ordinal);
         Assert.Contains($"devices/{_device.DeviceId}/entries.ndjson:1 (seq 1): broken_chain", tampered.Output, StringComparison.Ordinal);
         Assert.Contains("NOT VERIFIED", tampered.Output, StringComparison.Ordinal);
     }

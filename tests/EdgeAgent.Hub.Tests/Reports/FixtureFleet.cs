@@ -53,8 +53,8 @@ internal sealed class FixtureFleet : IDisposable
 
     public ReportInputs Inputs()
     {
-        using var connection = RegistryDatabase.Open(Db);
-        return EvidenceReader.Read(connection);
+        using var store = HubStore.Open(Db);
+        return EvidenceReader.Read(store);
     }
 
     public static PolicyProfile Profile => PolicyLoader.Load(RepositoryRoot.Combine("policies", "hz-2025-draft.json"));
