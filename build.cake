@@ -56,7 +56,6 @@ var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium" };
 var notBuiltYet = new[]
 {
     "live camera and microphone sources (the terminals read sample files)",
-    "evidence reports for award applications (the report below counts verified records per terminal)",
     "model delivery and rollouts, hardware bindings, packages, firmware",
 };
 
@@ -343,12 +342,16 @@ void WriteDemoReport(IEnumerable<AgentRun> runs, IReadOnlyList<string> site)
 
 sealed record DemoTerminal(string Device, string Product, string Model, string Input);
 
-// Starts edgehub (embedded broker on a free loopback port, SQLite under artifacts/demo/site), provisions and enrols three
-// terminals, runs them for DemoSeconds with their pipelines on the sample inputs, stops them cleanly (SIGTERM: last usage
-// summary and power-off record, delivered before the publisher stops), stops the hub, and reads back what it verified.
+// Starts edgehub (embedded broker with a plain and a mutual-TLS listener on free loopback ports, the REST API and
+// dashboard, SQLite under artifacts/demo/site) with the demo registry imported, enrols three terminals (GL-0001 the
+// way a product team would: a one-time token and `provision --hub`, then mutual TLS; the others by key), runs them for
+// DemoSeconds with their pipelines on the sample inputs, commissioned at the pilot site, stops them cleanly (SIGTERM:
+// last usage summary and power-off record, delivered before the publisher stops), stops the hub, and reads back what it
+// verified; then writes the evidence reports and the auditor bundle, and verifies the bundle offline.
 IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
 {
     const int DemoSeconds = 25;
+    const string Site = "xihu-depot";
     var root = artifacts.Combine("demo/site");
     EnsureDirectoryDoesNotExist(root, new DeleteDirectorySettings { Recursive = true, Force = true });
     EnsureDirectoryExists(root);
@@ -359,19 +362,37 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         new DemoTerminal("DR-0001", "inspection-drone", "ppocr", inputs.CombineWithFilePath("bw_text.png").FullPath),
         new DemoTerminal("RB-0001", "service-robot", "silero-vad", inputs.CombineWithFilePath("speech.wav").FullPath),
     };
+    var secure = terminals[0];
+
+    var registry = repoRoot.Combine("src/EdgeAgent.Hub/Registry/Samples/demo-site");
+    foreach (var kind in new[] { "organisations", "products", "sites", "serials", "contracts", "invoices", "payments", "deliveries", "compute-contracts", "compute-invoices", "pilot-documents" })
+    {
+        runs.Add(RequireSuccess(RunHub($"import {kind} {registry.CombineWithFilePath(kind + ".csv")} --db {db}")));
+    }
+
+    var (port, tlsPort, httpPort) = (FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort());
+    using var hub = Background.Start("edgehub", HubDll(configuration),
+        $"serve --db {db} --listen 127.0.0.1:{port} --mqtts 127.0.0.1:{tlsPort} --http 127.0.0.1:{httpPort}", repoRoot.FullPath);
+    hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
 
     foreach (var t in terminals)
     {
         var state = root.Combine(t.Device);
-        runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --state-dir {state}")));
-        runs.Add(RequireSuccess(RunHub($"devices enroll --device {t.Device} --product {t.Product} --key {state.CombineWithFilePath("device-key.pub.pem")} --db {db}")));
+        if (t == secure)
+        {
+            var token = RequireSuccess(RunHub($"devices token --device {t.Device} --product {t.Product} --ttl 1h --db {db}")).Output.Last(l => l.Trim().Length > 0).Trim();
+            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --state-dir {state} --hub http://127.0.0.1:{httpPort} --token {token}")));
+        }
+        else
+        {
+            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --state-dir {state}")));
+            runs.Add(RequireSuccess(RunHub($"devices enroll --device {t.Device} --product {t.Product} --key {state.CombineWithFilePath("device-key.pub.pem")} --db {db}")));
+        }
     }
 
-    var port = FreeLoopbackPort();
-    using var hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath);
-    hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
     var agents = terminals.Select(t => Background.Start($"edgeagent {t.Device}", AgentDll(configuration),
-        $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker=mqtt://127.0.0.1:{port} --set Agent:Region=330106 " +
+        $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker={(t == secure ? $"mqtts://127.0.0.1:{tlsPort}" : $"mqtt://127.0.0.1:{port}")} " +
+        $"--set Agent:Region=330106 --set Agent:Site={Site} " +
         $"--set Models:Pipelines:0:Model={t.Model} --set Models:Pipelines:0:Input={t.Input} --set Models:Pipelines:0:Interval=00:00:00.100 " +
         "--set Usage:SummaryInterval=00:00:05", repoRoot.FullPath)).ToList();
     try
@@ -407,7 +428,12 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
 
     hub.Terminate(TimeSpan.FromSeconds(30));
 
-    var lines = new List<string> { $"Pilot site: edgehub with its embedded MQTT broker on 127.0.0.1:{port} and SQLite {db}; 3 terminals ran for {DemoSeconds} s.", "" };
+    var lines = new List<string>
+    {
+        $"Pilot site {Site}: edgehub with its embedded MQTT broker (plain 127.0.0.1:{port}, mutual TLS 127.0.0.1:{tlsPort}) and SQLite {db}; 3 terminals ran for {DemoSeconds} s.",
+        $"{secure.Device} enrolled with a one-time token (edgeagent provision --hub) and connected over mutual TLS; the others were enrolled by key over the loopback listener.",
+        "",
+    };
     lines.Add($"{"terminal",-9} {"product",-17} {"model",-11} {"records",8} {"dropped",8} {"usage",6} {"inferences",11} {"frames",7} {"time (hub)",-24} types");
     var failures = new List<string>();
     foreach (var t in terminals)
@@ -431,6 +457,8 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
     runs.Add(rejections);
     lines.Add("");
     lines.Add("Every record above was verified at the hub (signature over the batch checkpoint, hash chain from the device's first record) before it was stored; what failed is under `edgehub rejections` below.");
+    lines.Add("");
+    lines.AddRange(WriteDemoEvidence(db, Site, runs, failures));
     foreach (var line in lines)
     {
         Information(line);
@@ -441,6 +469,71 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         throw new CakeException($"the demo site did not work: {string.Join("; ", failures)}");
     }
 
+    return lines;
+}
+
+// The evidence the site produced: the three reports (profile hz-2025-draft, the current year in its time zone), the
+// auditor bundle of the smart glasses verified offline, and a dashboard account to browse the site with afterwards.
+IReadOnlyList<string> WriteDemoEvidence(FilePath db, string site, List<AgentRun> runs, List<string> failures)
+{
+    var demo = artifacts.Combine("demo");
+    var year = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Year;
+    var lines = new List<string> { $"Evidence for {year} (policy profile hz-2025-draft), in {demo}:" };
+    FilePath Out(string name) => demo.CombineWithFilePath(name);
+
+    runs.Add(RequireSuccess(RunHub($"report sales-award --year {year} --format json --out {Out($"sales-award-{year}.json")} --db {db}")));
+    runs.Add(RequireSuccess(RunHub($"report sales-award --year {year} --format html --out {Out($"sales-award-{year}.html")} --db {db}")));
+    runs.Add(RequireSuccess(RunHub($"report pilot --year {year} --site {site} --format html --out {Out($"pilot-{site}-{year}.html")} --db {db}")));
+    runs.Add(RequireSuccess(RunHub($"report pilot --year {year} --site {site} --format json --out {Out($"pilot-{site}-{year}.json")} --db {db}")));
+    runs.Add(RequireSuccess(RunHub($"report compute-voucher --year {year} --format html --out {Out($"compute-voucher-{year}.html")} --db {db}")));
+    if (FileExists("/usr/bin/chromium"))
+    {
+        runs.Add(RequireSuccess(RunHub($"report sales-award --year {year} --format pdf --out {Out($"sales-award-{year}.pdf")} --db {db}")));
+    }
+
+    using (var award = JsonDocument.Parse(System.IO.File.ReadAllText(Out($"sales-award-{year}.json").FullPath)))
+    {
+        foreach (var enterprise in award.RootElement.GetProperty("enterprises").EnumerateArray())
+        {
+            foreach (var product in enterprise.GetProperty("products").EnumerateArray())
+            {
+                lines.Add($"  sales-award {product.GetProperty("product_id").GetString(),-17} verified units {product.GetProperty("verified_units").GetInt32()}, " +
+                    $"verified sales {product.GetProperty("verified_cny").GetDecimal():N2} CNY, tier C {product.GetProperty("tier_c_units").GetInt32()}; " +
+                    $"award for {enterprise.GetProperty("enterprise_id").GetString()} {enterprise.GetProperty("award_cny").GetDecimal():N2} CNY");
+            }
+        }
+    }
+
+    using (var pilot = JsonDocument.Parse(System.IO.File.ReadAllText(Out($"pilot-{site}-{year}.json").FullPath)))
+    {
+        foreach (var unit in pilot.RootElement.GetProperty("units").EnumerateArray())
+        {
+            var reliability = unit.GetProperty("reliability");
+            lines.Add($"  pilot {unit.GetProperty("serial").GetString()} at {unit.GetProperty("site_id").GetString()}: order {unit.GetProperty("order").GetInt32()}" +
+                $"{(unit.GetProperty("first_unit").GetBoolean() ? " (首台（套）)" : "")}, observed {unit.GetProperty("observed_hours").GetDouble():F3} h, " +
+                $"operating {reliability.GetProperty("operating_hours").GetDouble():F3} h, relevant failures {reliability.GetProperty("relevant_failures").GetInt32()}, " +
+                $"MTBF lower bound {reliability.GetProperty("mtbf_lower_hours").GetDouble():F3} h");
+        }
+    }
+
+    var bundle = Out($"evidence-smart-glasses-{year}.zip");
+    runs.Add(RequireSuccess(RunHub($"export evidence --year {year} --product smart-glasses --out {bundle} --db {db}")));
+    var verify = RunHub($"verify {bundle}");
+    runs.Add(verify);
+    var verdict = verify.Output.LastOrDefault(l => l.StartsWith("verified") || l.StartsWith("NOT VERIFIED")) ?? "(no verdict)";
+    lines.Add($"  auditor bundle {bundle.GetFilename()}: {verdict}");
+    if (verify.ExitCode != 0)
+    {
+        failures.Add($"edgehub verify {bundle}: exit {verify.ExitCode}");
+    }
+
+    var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+    Environment.SetEnvironmentVariable("EDGEHUB_DEMO_PASSWORD", password);
+    runs.Add(RequireSuccess(RunHub($"users add --user demo-admin --role admin --password-env EDGEHUB_DEMO_PASSWORD --db {db}")));
+    Environment.SetEnvironmentVariable("EDGEHUB_DEMO_PASSWORD", null);
+    var login = Out("site/dashboard-login.txt");
+    System.IO.File.WriteAllText(login.FullPath, $"user demo-admin\npassword {password}\n");
+    lines.Add($"  dashboard: dotnet {HubDll(configuration)} serve --db {db}, then http://127.0.0.1:8080/ (login in {login})");
     return lines;
 }
 

@@ -24,21 +24,26 @@ internal sealed record BootAnchor(long Boot, long OffsetMs, long ErrMs, long Min
 /// Places records in absolute time, most trusted first: a synced wall clock (<c>gnss</c>, <c>ntp</c>); the boot's anchor
 /// from a verified <c>clock.sync</c> (<c>anchored</c>, est = mono + offset ± err); for a boot that never synced, the
 /// interval between the last known time of the anchored boot before it and the start of the anchored boot after it (or
-/// the hub's receive time when there is none after) (<c>bounded</c>); else <c>unknown</c>. Pure: no I/O, no clock.
+/// the hub's receive time when there is none after) (<c>bounded</c>); else <c>unknown</c>. A synced wall time before the
+/// unit's manufacture or after the hub received the record is impossible: it is rejected and the record re-anchored
+/// like one without it. Pure: no I/O, no clock.
 /// </summary>
 internal sealed class TimeAnchors
 {
     private readonly List<BootAnchor> _anchors;
+    private readonly long _notBeforeMs;
 
-    public TimeAnchors(IEnumerable<BootAnchor> anchors)
+    /// <param name="notBeforeMs">The start of the unit's manufacture day (Unix ms), when the registry knows it.</param>
+    public TimeAnchors(IEnumerable<BootAnchor> anchors, long? notBeforeMs = null)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         _anchors = [.. anchors.OrderBy(a => a.Boot)];
+        _notBeforeMs = notBeforeMs ?? long.MinValue;
     }
 
     public AnchoredTime Place(long boot, long monoMs, long? wallMs, string timeSource, long receivedAtMs)
     {
-        if (wallMs is { } wall && (timeSource == TimeSources.Gnss || timeSource == TimeSources.Ntp))
+        if (wallMs is { } wall && (timeSource == TimeSources.Gnss || timeSource == TimeSources.Ntp) && wall >= _notBeforeMs && wall <= receivedAtMs)
         {
             return new AnchoredTime(TimeStatus.Synced, wall, wall, wall);
         }

@@ -41,21 +41,26 @@ internal static class EvidenceAssembly
 
         var evidence = new List<DeviceEvidence>();
         var used = new List<string>();
+        var manufactured = Table("serials").Where(r => r["manufactured_on"] is not null).ToDictionary(r => r["serial"]!, r => StartOfDayAnywhere(r["manufactured_on"]!), StringComparer.Ordinal);
         foreach (var device in devices.OrderBy(d => d.DeviceId, StringComparer.Ordinal))
         {
-            evidence.Add(Place(device, used));
+            evidence.Add(Place(device, manufactured.TryGetValue(device.DeviceId, out var m) ? m : null, used));
         }
 
         digests.Add(new InputDigest(RecordsInput, used.Count, EvidenceReader.Digest(used)));
         return new ReportInputs(RegistrySnapshot.FromRows(Table), evidence, digests);
     }
 
-    private static DeviceEvidence Place(DeviceSource device, List<string> used)
+    /// <summary>The first moment of a yyyy-MM-dd date in any time zone (UTC+14), Unix ms: a wall time before it is before the date everywhere.</summary>
+    private static long StartOfDayAnywhere(string date) =>
+        new DateTimeOffset(DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(14)).ToUnixTimeMilliseconds();
+
+    private static DeviceEvidence Place(DeviceSource device, long? manufacturedMs, List<string> used)
     {
         var spans = device.Records.GroupBy(r => r.Record.Boot).ToDictionary(g => g.Key, g => (Min: g.Min(r => r.Record.MonoMs), Max: g.Max(r => r.Record.MonoMs)));
         var anchors = new TimeAnchors(device.Anchors.Select(a => spans.TryGetValue(a.Boot, out var s)
             ? new BootAnchor(a.Boot, a.OffsetMs, a.ErrMs, s.Min, s.Max)
-            : new BootAnchor(a.Boot, a.OffsetMs, a.ErrMs, 0, 0)));
+            : new BootAnchor(a.Boot, a.OffsetMs, a.ErrMs, 0, 0)), manufacturedMs);
         var records = new List<EvidenceItem>(device.Records.Count);
         foreach (var (seq, hash, record, received) in device.Records)
         {

@@ -19,6 +19,18 @@ public sealed class TimeAnchorsTests
         Assert.Equal(new AnchoredTime(TimeStatus.Synced, 123_456, 123_456, 123_456), t);
     }
 
+    [Theory]
+    [InlineData(99_999L, 3_000_000L)]   // before the unit was made
+    [InlineData(3_000_001L, 3_000_000L)] // after the hub received it
+    public void Place_SyncedWallClockImpossible_RejectedAndReAnchored(long wall, long received)
+    {
+        var made = new TimeAnchors([new BootAnchor(2, 1_000_000, 20, 0, 50_000)], notBeforeMs: 100_000);
+
+        var t = made.Place(boot: 2, monoMs: 400, wallMs: wall, TimeSources.Ntp, receivedAtMs: received);
+
+        Assert.Equal(new AnchoredTime(TimeStatus.Anchored, 1_000_400, 1_000_380, 1_000_420), t);
+    }
+
     [Fact]
     public void Place_BootWithAnchor_AnchoredWithErrorBar()
     {

@@ -30,6 +30,29 @@ public sealed partial class ImportsDocumentTests : IDisposable
         Assert.Equal(ImportKinds.All.Select(k => k.Name), blocks.Select(b => b.Kind));
     }
 
+    /// <summary>The demo site's registry (what ./build.sh --target=Demo imports) stays importable: every file, in IMPORTS.md's order.</summary>
+    [Fact]
+    public async Task DemoSiteSamples_ImportedInOrder_EveryLineAccepted()
+    {
+        var samples = RepositoryRoot.Combine("src", "EdgeAgent.Hub", "Registry", "Samples", "demo-site");
+        var db = _dir.Combine("demo.db");
+        var imported = 0;
+        foreach (var kind in ImportKinds.All.Select(k => k.Name))
+        {
+            var file = Path.Combine(samples, kind + ".csv");
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var result = await HubCliRunner.RunAsync("import", kind, file, "--db", db);
+            Assert.True(result.Code == 0, $"{kind}: {result.Error}");
+            imported++;
+        }
+
+        Assert.Equal(Directory.GetFiles(samples, "*.csv").Length, imported);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
