@@ -13,6 +13,12 @@ internal static class BundleLayout
 
     public static string Checkpoints(string deviceId) => $"devices/{deviceId}/checkpoints.json";
 
+    /// <summary>The certificates the hub CA issued the device (PEM, oldest first), when it enrolled with a token.</summary>
+    public static string Certificates(string deviceId) => $"devices/{deviceId}/certificates.pem";
+
+    /// <summary>The hub CA's certificate, which the device certificates chain to; present when any device has one.</summary>
+    public const string HubCa = "hub-ca.pem";
+
     /// <summary>When the hub received each record of the device: <c>seq,received_at_ms</c> lines (the records do not carry it).</summary>
     public static string Received(string deviceId) => $"devices/{deviceId}/received.csv";
 

@@ -46,6 +46,7 @@ internal static class BundleVerifier
     public const string HubKeyMismatch = "hub_key_mismatch";
     public const string UnsignedTail = "unsigned_tail";
     public const string HeadMismatch = "head_mismatch";
+    public const string CertificateMismatch = "certificate_mismatch";
 
     public static BundleVerification Verify(Stream bundle, ECDsa? pinnedHubKey = null)
     {
@@ -181,6 +182,8 @@ internal static class BundleVerifier
             findings.Add(new BundleFinding(keyPath, 0, 0, KeyMismatch, $"key {Checkpoint.KeyIdOf(key)} is not the key {device.KeyId} the hub enrolled for {device.DeviceId}; its checkpoints are not checked against it"));
         }
 
+        CheckCertificates(device, entries, findings);
+
         // The chain, from the first record.
         var hashes = new Dictionary<long, string>();
         var head = ChainHead.Genesis;
@@ -292,6 +295,65 @@ internal static class BundleVerifier
         }
 
         return (records, tombstones, checkpoints.Count);
+    }
+
+    /// <summary>Each certificate issued to the device chains to the bundled hub CA, names the device and product, and holds the enrolled key.</summary>
+    private static void CheckCertificates(BundleDevice device, Dictionary<string, byte[]> entries, List<BundleFinding> findings)
+    {
+        var path = BundleLayout.Certificates(device.DeviceId);
+        if (!entries.TryGetValue(path, out var pem))
+        {
+            return;
+        }
+
+        using var ca = entries.TryGetValue(BundleLayout.HubCa, out var caPem) ? TryCertificate(Encoding.ASCII.GetString(caPem)) : null;
+        if (ca is null)
+        {
+            findings.Add(new BundleFinding(BundleLayout.HubCa, 0, 0, MissingFile, "device certificates are bundled but the hub CA certificate they chain to is not"));
+            return;
+        }
+
+        var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            collection.ImportFromPem(Encoding.ASCII.GetString(pem));
+        }
+        catch (CryptographicException e)
+        {
+            findings.Add(new BundleFinding(path, 0, 0, RejectionReasons.Malformed, e.Message));
+            return;
+        }
+
+        for (var i = 0; i < collection.Count; i++)
+        {
+            using var certificate = collection[i];
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            chain.ChainPolicy.VerificationTime = certificate.NotBefore.AddSeconds(1); // offline: whether the hub CA issued it, not whether it is current
+            using var publicKey = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPublicKey(certificate);
+            var problem = !chain.Build(certificate) ? $"not issued by the bundled hub CA ({string.Join("; ", chain.ChainStatus.Select(c => c.StatusInformation.Trim()))})"
+                : !Identity.HubCertificateAuthority.TryReadDevice(certificate, out var d, out var p) || d != device.DeviceId || p != device.ProductId ? $"names another device than {device.ProductId}/{device.DeviceId}"
+                : publicKey is null || Checkpoint.KeyIdOf(publicKey) != device.KeyId ? $"holds another key than the enrolled {device.KeyId}"
+                : null;
+            if (problem is not null)
+            {
+                findings.Add(new BundleFinding(path, 0, 0, CertificateMismatch, $"certificate {i + 1} (serial {certificate.SerialNumber}) {problem}"));
+            }
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? TryCertificate(string pem)
+    {
+        try
+        {
+            return System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static bool VerifyManifest(ECDsa key, byte[] manifest, byte[] signature)

@@ -24,6 +24,7 @@ internal static class BundleWriter
         ArgumentNullException.ThrowIfNull(hubKey);
         ArgumentNullException.ThrowIfNull(attachments);
         var devices = store.Devices().Where(d => d.ProductId == productId).ToList();
+        var certificates = new Identity.IdentityRecords(store).Certificates().ToLookup(c => c.DeviceId, StringComparer.Ordinal);
         var files = new List<(BundleFile Entry, byte[] Content)>();
         var manifestDevices = new List<BundleDevice>();
         long records = 0, tombstones = 0;
@@ -57,6 +58,10 @@ internal static class BundleWriter
             files.Add(File(BundleLayout.DeviceKey(device.DeviceId), Encoding.UTF8.GetBytes(device.PublicKeyPem), lineDigests: false));
             files.Add(File(BundleLayout.Entries(device.DeviceId), entries.ToArray(), lineDigests: false));
             files.Add(File(BundleLayout.Checkpoints(device.DeviceId), JsonSerializer.SerializeToUtf8Bytes(checkpoints, BundleJsonContext.Default.IReadOnlyListCheckpoint), lineDigests: false));
+            if (certificates[device.DeviceId].ToList() is { Count: > 0 } issued)
+            {
+                files.Add(File(BundleLayout.Certificates(device.DeviceId), Encoding.ASCII.GetBytes(string.Concat(issued.Select(c => c.CertificatePem.TrimEnd() + "\n"))), lineDigests: false));
+            }
             files.Add(File(BundleLayout.Received(device.DeviceId), Encoding.UTF8.GetBytes(received.ToString()), lineDigests: true));
             manifestDevices.Add(new BundleDevice
             {
@@ -64,6 +69,12 @@ internal static class BundleWriter
                 BadSignatureBatches = store.ForeignSignatureBatches(device.DeviceId),
             });
             progress?.Report((i + 1, devices.Count));
+        }
+
+        var caPath = System.IO.Path.Combine(Identity.HubCertificateAuthority.DirectoryOf(store.Path), Identity.HubCertificateAuthority.CertificateFile);
+        if (files.Any(f => f.Entry.Path.EndsWith("/certificates.pem", StringComparison.Ordinal)) && System.IO.File.Exists(caPath))
+        {
+            files.Add(File(BundleLayout.HubCa, System.IO.File.ReadAllBytes(caPath), lineDigests: false));
         }
 
         foreach (var attachment in attachments)

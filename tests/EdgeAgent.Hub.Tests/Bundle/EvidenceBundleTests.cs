@@ -184,6 +184,28 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Verify_DeviceCertificates_BundledWithTheHubCaAndChecked()
+    {
+        IssueCertificate(_glasses1, _glasses1.DeviceId);
+        var path = Write();
+        Assert.True(Verify(path).IsValid, string.Join("\n", Verify(path).Findings));
+
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            Assert.NotNull(zip.GetEntry(BundleLayout.HubCa));
+        }
+
+        // A certificate for another key that the hub CA never issued: named, never accepted.
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=GL-0001", other, HashAlgorithmName.SHA256);
+        using var forged = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(1));
+        Rewrite(path, BundleLayout.Certificates("GL-0001"), _ => forged.ExportCertificatePem() + "\n");
+
+        var finding = Assert.Single(Verify(path).Findings, f => f.Reason == BundleVerifier.CertificateMismatch);
+        Assert.Equal(BundleLayout.Certificates("GL-0001"), finding.Path);
+    }
+
+    [Fact]
     public void LoadOrCreate_SecondLoad_SameKeyOwnerOnly()
     {
         using var first = HubEvidenceKey.LoadOrCreate(_db);
@@ -194,6 +216,15 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(HubEvidenceKey.PathFor(_db)));
         }
+    }
+
+    private void IssueCertificate(TestDevice device, string deviceId)
+    {
+        using var store = _hub.OpenStore();
+        using var ca = Hub.Identity.HubCertificateAuthority.OpenOrCreate(Hub.Identity.HubCertificateAuthority.DirectoryOf(_db), TimeProvider.System);
+        using var certificate = ca.IssueDevice(new System.Security.Cryptography.X509Certificates.PublicKey(device.Key), deviceId, device.ProductId, TimeSpan.FromDays(365));
+        new Hub.Identity.IdentityRecords(store).InsertCertificate(new Hub.Identity.CertificateRow(
+            certificate.SerialNumber, deviceId, device.ProductId, Checkpoint.KeyIdOf(device.Key), 0, 1, 1, certificate.ExportCertificatePem()));
     }
 
     private string Write(params BundleAttachment[] attachments)
