@@ -20,8 +20,8 @@ internal sealed record RawInputs(IReadOnlyDictionary<string, IReadOnlyList<IRead
 /// invoices; the devices enrolled with its products; the sites those rows and devices' commissioning records name; the
 /// organisations it is, sold to, or whose sites those are.</item>
 /// <item>A pilot site: the devices whose latest <c>deployment.commissioned</c> names it (as the API's device scope),
-/// their serials, products, KPI specifications, deliveries, exchanges among them, the invoice lines carrying them and
-/// those invoices' payments, the contracts of the site's organisation for those products, the site's pilot documents,
+/// their serials, products, KPI specifications, deliveries, exchanges among them, the invoices carrying them (every
+/// line, and the credit notes on them: a unit is paid when its whole invoice is) and their payments, the contracts of the site's organisation for those products, the site's pilot documents,
 /// the site (and the sites its units were commissioned at before, for their programmes), and the organisations of the
 /// site and of the products. No compute contracts.</item>
 /// </list>
@@ -78,8 +78,8 @@ internal static class TenantInputs
         var named = devices.SelectMany(CommissionedSites).Append(siteId).ToHashSet(StringComparer.Ordinal);
         var sites = t.Where("sites", r => named.Contains(r["site_id"]!));
         var productRows = t.Where("products", r => products.Contains(r["product_id"]!));
-        var lines = t.Where("invoice_lines", r => r["serials"]!.Split(';').Any(units.Contains));
-        var invoices = lines.Select(r => r["invoice_no"]!).ToHashSet(StringComparer.Ordinal);
+        var invoices = t.Where("invoice_lines", r => r["serials"]!.Split(';').Any(units.Contains)).Select(r => r["invoice_no"]!).ToHashSet(StringComparer.Ordinal);
+        var lines = t.Where("invoice_lines", r => invoices.Contains(r["invoice_no"]!) || (r["credits_invoice"] is { } credited && invoices.Contains(credited)));
         var orgs = productRows.Select(r => r["enterprise_id"]).Append(siteOrg).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return new RawInputs(new Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>>(StringComparer.Ordinal)
         {
