@@ -126,7 +126,7 @@ async function reportsPage() {
     update();
     return el("section", { id, class: "report" }, el("h2", {}, k.kind), el("p", { class: "description" }, k.description),
       el("form", { class: "report", onsubmit: ev => ev.preventDefault() },
-        k.parameters.map((p, i) => [el("label", { for: inputs[i].id }, p.name + (p.required ? " *" : "")), inputs[i]])),
+        k.parameters.flatMap((p, i) => [el("label", { for: inputs[i].id }, p.name + (p.required ? " *" : "")), inputs[i]])),
       el("p", { class: "downloads" }, "Download: ", links));
   });
   show(el("h2", {}, "Reports"), ...sections);
