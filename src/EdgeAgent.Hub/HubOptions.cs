@@ -36,6 +36,12 @@ internal sealed record HubOptions
     /// <summary>How long the broker keeps the ingestion session (and queues batches) while the hub is away.</summary>
     public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>The policy profile the REST API's evidence reports are computed by (<c>--profile</c>: an id or a .json path, as <c>edgehub report</c> takes it).</summary>
+    public string ReportProfile { get; init; } = Policy.PolicyLoader.DefaultProfile;
+
+    /// <summary>Headless Chromium for the REST API's PDF reports (<c>--chromium</c>).</summary>
+    public string Chromium { get; init; } = Reports.ChromiumPdf.DefaultChromium;
+
     /// <summary>Most batches stored in one transaction.</summary>
     public int MaxGroupBatches { get; init; } = 256;
 
@@ -86,6 +92,15 @@ internal sealed record HubOptions
         if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 64)
         {
             problems.Add("--client-id: 1-64 characters");
+        }
+
+        try
+        {
+            _ = Policy.PolicyLoader.Load(ReportProfile);
+        }
+        catch (Policy.PolicyException e)
+        {
+            problems.Add($"--profile: {e.Message}");
         }
 
         if (MaxGroupBatches is < 1 or > 10_000)

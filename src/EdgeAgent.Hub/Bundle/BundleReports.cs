@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using EdgeAgent.Hub.Policy;
 using EdgeAgent.Hub.Reports;
 
@@ -16,16 +14,15 @@ internal static class BundleReports
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(profile);
-        var header = new ReportHeaderFactory(profile, inputs.Inputs, generatedAt);
-        var sales = SalesAward.Compute(inputs, profile, year, productId, header);
-        var pilot = Pilot.Compute(inputs, profile, year, productId, null, generatedAt, header);
-        var voucher = ComputeVoucher.Compute(inputs, profile, year, productId, header);
+        var sales = EvidenceReports.Compute(SalesAward.Kind, inputs, profile, year, productId, null, generatedAt);
+        var pilot = EvidenceReports.Compute(Pilot.Kind, inputs, profile, year, productId, null, generatedAt);
+        var voucher = EvidenceReports.Compute(ComputeVoucher.Kind, inputs, profile, year, productId, null, generatedAt);
         return
         [
-            (BundleLayout.SalesAwardJson, Utf8(JsonSerializer.Serialize(sales, ReportJsonContext.Default.SalesAwardReport))),
-            (BundleLayout.SalesAwardHtml, Utf8(ReportRenderer.Html(ReportView.Of(sales)))),
-            (BundleLayout.PilotJson, Utf8(JsonSerializer.Serialize(pilot, ReportJsonContext.Default.PilotReport))),
-            (BundleLayout.ComputeVoucherJson, Utf8(JsonSerializer.Serialize(voucher, ReportJsonContext.Default.ComputeVoucherReport))),
+            (BundleLayout.SalesAwardJson, EvidenceReports.Utf8(sales.Json)),
+            (BundleLayout.SalesAwardHtml, EvidenceReports.Utf8(EvidenceReports.Text(sales, "html"))),
+            (BundleLayout.PilotJson, EvidenceReports.Utf8(pilot.Json)),
+            (BundleLayout.ComputeVoucherJson, EvidenceReports.Utf8(voucher.Json)),
         ];
     }
 
@@ -35,6 +32,4 @@ internal static class BundleReports
         ArgumentNullException.ThrowIfNull(manifest);
         return DateTimeOffset.FromUnixTimeMilliseconds(manifest.CreatedMs);
     }
-
-    private static byte[] Utf8(string text) => new UTF8Encoding(false).GetBytes(text);
 }

@@ -32,6 +32,16 @@ internal static class ServeCommand
             Description = "MQTT client id of ingestion; the broker keeps its persistent session under it (default: edgehub-ingest).",
             DefaultValueFactory = _ => "edgehub-ingest",
         };
+        var profile = new Option<string>("--profile")
+        {
+            Description = $"Policy profile of the evidence reports the REST API serves: an id (policies/ID.json in the working directory, else beside edgehub) or a .json path (default {Policy.PolicyLoader.DefaultProfile}).",
+            DefaultValueFactory = _ => Policy.PolicyLoader.DefaultProfile,
+        };
+        var chromium = new Option<string>("--chromium")
+        {
+            Description = $"Headless Chromium for the REST API's PDF reports (default {Reports.ChromiumPdf.DefaultChromium}).",
+            DefaultValueFactory = _ => Reports.ChromiumPdf.DefaultChromium,
+        };
         var command = new Command(
             "serve",
             "Run the hub: the embedded MQTT broker (or --broker), and ingestion, which verifies every batch, stores it durably " +
@@ -44,6 +54,8 @@ internal static class ServeCommand
         command.Options.Add(mqtts);
         command.Options.Add(plainAccess);
         command.Options.Add(tlsNames);
+        command.Options.Add(profile);
+        command.Options.Add(chromium);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -56,7 +68,8 @@ internal static class ServeCommand
             }
 
             var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
-                Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [] };
+                Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [],
+                ReportProfile = parse.GetValue(profile)!, Chromium = parse.GetValue(chromium)! };
             if (options.Validate() is { Count: > 0 } problems)
             {
                 foreach (var p in problems)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using EdgeAgent.Hub.Cli;
 using EdgeAgent.Hub.Policy;
 using EdgeAgent.Hub.Store;
@@ -10,8 +9,6 @@ namespace EdgeAgent.Hub.Reports;
 /// <summary><c>edgehub report sales-award|pilot|compute-voucher</c>: evidence reports from the registry and the verified records.</summary>
 internal static class ReportCommand
 {
-    public static readonly IReadOnlyList<string> Formats = ["html", "csv", "json", "pdf"];
-
     public static Command Build(TimeProvider? time = null)
     {
         var command = new Command(
@@ -43,7 +40,7 @@ internal static class ReportCommand
             DefaultValueFactory = _ => PolicyLoader.DefaultProfile,
         };
         var format = new Option<string>("--format") { Description = "Output format: html (self-contained, printable, with charts), csv, json, or pdf (the HTML printed by headless Chromium).", DefaultValueFactory = _ => "html" };
-        format.AcceptOnlyFromAmong([.. Formats]);
+        format.AcceptOnlyFromAmong([.. EvidenceReports.Formats]);
         var output = new Option<string>("--out") { Description = "The file to write.", Required = true };
         var chromium = new Option<string>("--chromium") { Description = $"Chromium for --format pdf (default {ChromiumPdf.DefaultChromium}).", DefaultValueFactory = _ => ChromiumPdf.DefaultChromium };
         var db = CommonOptions.Database();
@@ -92,42 +89,12 @@ internal static class ReportCommand
                 }
 
                 var now = (time ?? TimeProvider.System).GetUtcNow();
-                var header = new ReportHeaderFactory(policy, inputs.Inputs, now);
                 var y = parse.GetValue(year);
-                var (json, view) = kind switch
-                {
-                    SalesAward.Kind => SalesAward.Compute(inputs, policy, y, p, header) is var r ? (JsonSerializer.Serialize(r, ReportJsonContext.Default.SalesAwardReport), ReportView.Of(r)) : default,
-                    Pilot.Kind => Pilot.Compute(inputs, policy, y, p, s, now, header) is var r ? (JsonSerializer.Serialize(r, ReportJsonContext.Default.PilotReport), ReportView.Of(r)) : default,
-                    _ => ComputeVoucher.Compute(inputs, policy, y, p, header) is var r ? (JsonSerializer.Serialize(r, ReportJsonContext.Default.ComputeVoucherReport), ReportView.Of(r)) : default,
-                };
+                var report = EvidenceReports.Compute(kind, inputs, policy, y, p, s, now);
                 var outPath = parse.GetValue(output)!;
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-                switch (parse.GetValue(format))
-                {
-                    case "json":
-                        await File.WriteAllTextAsync(outPath, json, ct).ConfigureAwait(false);
-                        break;
-                    case "csv":
-                        await File.WriteAllTextAsync(outPath, ReportRenderer.Csv(view), ct).ConfigureAwait(false);
-                        break;
-                    case "html":
-                        await File.WriteAllTextAsync(outPath, ReportRenderer.Html(view), ct).ConfigureAwait(false);
-                        break;
-                    default:
-                        var html = Path.Combine(Path.GetTempPath(), $"edgehub-report-{Guid.NewGuid():N}.html");
-                        try
-                        {
-                            await File.WriteAllTextAsync(html, ReportRenderer.Html(view), ct).ConfigureAwait(false);
-                            await ChromiumPdf.PrintAsync(html, outPath, parse.GetValue(chromium)!, TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            File.Delete(html);
-                        }
-
-                        break;
-                }
-
+                var bytes = await EvidenceReports.RenderAsync(report, parse.GetValue(format)!, parse.GetValue(chromium)!, ct).ConfigureAwait(false);
+                await File.WriteAllBytesAsync(outPath, bytes, ct).ConfigureAwait(false);
                 stdout.WriteLine($"wrote {kind} report for {y} ({policy.Label}, {inputs.Devices.Count} devices, {inputs.Inputs.Single(i => i.Name == "records").Rows} records) to {outPath}");
                 return ExitCodes.Ok;
             }

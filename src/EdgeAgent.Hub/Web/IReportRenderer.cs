@@ -2,8 +2,11 @@ using EdgeAgent.Hub.Web.Access;
 
 namespace EdgeAgent.Hub.Web;
 
-/// <summary>A report kind a renderer offers, with the formats it writes (e.g. csv, json, html, pdf).</summary>
-internal sealed record ReportKind(string Kind, string Description, IReadOnlyList<string> Formats);
+/// <summary>A query parameter a report kind takes (year, product, site), and whether it must be given.</summary>
+internal sealed record ReportParameter(string Name, bool Required);
+
+/// <summary>A report kind a renderer offers, with the formats it writes (e.g. csv, json, html, pdf; the first is the default) and the filters it takes.</summary>
+internal sealed record ReportKind(string Kind, string Description, IReadOnlyList<string> Formats, IReadOnlyList<ReportParameter> Parameters);
 
 /// <summary>
 /// What <c>GET /api/v1/reports/{kind}</c> asks for. The route has already checked the caller's role and tenant (the
@@ -24,6 +27,7 @@ internal interface IReportRenderer
 {
     IReadOnlyList<ReportKind> Kinds { get; }
 
-    /// <exception cref="ArgumentException">A parameter is not valid for the kind; the message names it.</exception>
+    /// <exception cref="ArgumentException">A parameter is missing or not valid for the kind; the message names it (400).</exception>
+    /// <exception cref="UnauthorizedAccessException">The caller may not have this report; the message says why (403).</exception>
     Task<ReportFile> RenderAsync(ReportRequest request, CancellationToken cancellationToken);
 }

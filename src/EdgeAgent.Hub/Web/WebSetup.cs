@@ -79,6 +79,7 @@ internal static class WebSetup
             return Task.CompletedTask;
         }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportRenderer, RecordsExportRenderer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportRenderer, EvidenceReportRenderer>());
         return services;
     }
 

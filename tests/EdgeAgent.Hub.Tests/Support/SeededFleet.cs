@@ -12,7 +12,9 @@ namespace EdgeAgent.Hub.Tests.Support;
 /// A hub in-process with two enterprises and their devices, verified records ingested through the real
 /// <see cref="IngestionProcessor"/>, a rejected batch for each enterprise, and one account per role:
 /// ORG-A makes glasses-a (GA-0001 commissioned at SITE-1, GA-0002 not commissioned); ORG-B makes drone-b (DB-0001
-/// commissioned at SITE-2).
+/// commissioned at SITE-2). The registry has one paid invoice line per enterprise for its commissioned unit (INV-A1,
+/// INV-B1, both to BUY-1), deliveries, one compute contract each (CC-A1, CC-B1) with an invoice, a KPI specification and a
+/// pilot document per product.
 /// </summary>
 internal sealed class SeededFleet : IAsyncDisposable
 {
@@ -101,6 +103,15 @@ internal sealed class SeededFleet : IAsyncDisposable
             INSERT INTO products VALUES ('glasses-a', 'ORG-A', 'Glasses A', 'smart-terminal'), ('drone-b', 'ORG-B', 'Drone B', 'robot');
             INSERT INTO sites VALUES ('SITE-1', 'ORG-A', 'Site one', '330106', 'first-unit'), ('SITE-2', 'ORG-B', 'Site two', '330108', 'first-unit');
             INSERT INTO serials VALUES ('GA-0001', 'glasses-a', 'sale', '2025-10-01'), ('GA-0002', 'glasses-a', 'demo', '2025-10-01'), ('DB-0001', 'drone-b', 'sale', '2025-10-02');
+            INSERT INTO organisations VALUES ('BUY-1', 'Buyer One', '91330100MA00000003', NULL);
+            INSERT INTO invoice_lines VALUES ('INV-A1', 1, 'invoice', '2025-11-20', 'ORG-A', 'BUY-1', 'glasses-a', 'GA-0001', '1000.00', NULL, NULL, NULL, NULL),
+                ('INV-B1', 1, 'invoice', '2025-11-21', 'ORG-B', 'BUY-1', 'drone-b', 'DB-0001', '5000.00', NULL, NULL, NULL, NULL);
+            INSERT INTO payments VALUES ('PAY-A1', 'INV-A1', '2025-11-25', '1000.00'), ('PAY-B1', 'INV-B1', '2025-11-26', '5000.00');
+            INSERT INTO deliveries VALUES ('GA-0001', '2025-11-22', 'SITE-1', NULL), ('DB-0001', '2025-11-23', 'SITE-2', NULL);
+            INSERT INTO compute_contracts VALUES ('CC-A1', 'ORG-A', 'cloud-a', 'domestic_compute', 'city', '2025-01-10', '100000.00'), ('CC-B1', 'ORG-B', 'cloud-b', 'domestic_compute', 'city', '2025-01-11', '200000.00');
+            INSERT INTO compute_invoices VALUES ('CI-A1', 'CC-A1', '2025-06-01', '50000.00', 1000), ('CI-B1', 'CC-B1', '2025-06-02', '80000.00', 2000);
+            INSERT INTO kpi_specs VALUES ('glasses-a', 'latency_ms', 'ms', 'max', '200'), ('drone-b', 'flight_min', 'min', 'min', '20');
+            INSERT INTO pilot_documents VALUES ('SITE-1', 'glasses-a', 'acceptance', '2025-12-01', 'aaaa'), ('SITE-2', 'drone-b', 'acceptance', '2025-12-02', 'bbbb');
             """))
         {
             cmd.ExecuteNonQuery();

@@ -79,17 +79,30 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#clock-sync")).ToContainTextAsync("2025-11-29 08:00:01 UTC");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "dashboard-device.png"), FullPage = true });
 
-        // Reports: download the records of the account's devices as CSV.
+        // Reports: every kind the account may have, each with a download per format; the records of the account's devices as CSV.
         await page.ClickAsync("nav a:text('Reports')");
-        await page.SelectOptionAsync("#report-kind", "records");
-        await page.SelectOptionAsync("#report-format", "csv");
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#report-download"));
+        await Assertions.Expect(page.Locator("section.report")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("#report-sales-award-pdf")).ToBeVisibleAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#report-records-csv"));
         var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("edgehub-records-all.csv", download.SuggestedFilename);
         Assert.StartsWith("device_id,product_id,seq,type", lines[0], StringComparison.Ordinal);
         Assert.Equal(11, lines.Length - 1); // GA-0001: 6 records, GA-0002: 5
         Assert.DoesNotContain(lines, l => l.StartsWith("DB-", StringComparison.Ordinal));
+
+        // The sales-award evidence for 2025 as CSV: enterprise A's sale, nothing of enterprise B.
+        await page.FillAsync("#report-sales-award-year", "2025");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "dashboard-reports.png"), FullPage = true });
+        var sales = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#report-sales-award-csv"));
+        var csv = await File.ReadAllTextAsync((await sales.PathAsync())!);
+
+        Assert.Equal("edgehub-sales-award-2025.csv", sales.SuggestedFilename);
+        Assert.StartsWith("table,kind,title,year", csv, StringComparison.Ordinal);
+        Assert.Contains("\r\nenterprises,ORG-A,Enterprise A,", csv, StringComparison.Ordinal);
+        Assert.Contains("\r\nreconciliation,GA-0001,glasses-a,INV-A1,", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG-B", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("DB-0001", csv, StringComparison.Ordinal);
         Assert.Empty(pageErrors);
         Assert.Equal(["GET /api/v1/session 401"], refused);
         fleet.Hub.Logs.AssertNoErrors();

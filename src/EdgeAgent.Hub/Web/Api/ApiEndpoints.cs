@@ -49,10 +49,12 @@ internal static class ApiEndpoints
         api.MapGet("/rejections", (HttpContext http, HubOptions o, TimeProvider t, int? latest) => Read(http, o, t, q => TypedResults.Ok(q.Rejections(null, Math.Clamp(latest ?? 50, 1, MaxPage)))))
             .WithTags("integrity").WithSummary("Flagged inputs of the account's devices: counts per reason and the latest ones.");
 
-        api.MapGet("/reports", (IEnumerable<IReportRenderer> renderers) => TypedResults.Ok(renderers.SelectMany(r => r.Kinds).ToList()))
-            .WithTags("reports").WithSummary("The report kinds and their formats.");
+        api.MapGet("/reports", (HttpContext http, IEnumerable<IReportRenderer> renderers) =>
+                TypedResults.Ok(renderers.SelectMany(r => r.Kinds).Where(k => ReportTenancy.MayRequest(AccessFilter.ScopeOf(http).Caller, k.Kind)).ToList()))
+            .WithTags("reports").WithSummary("The report kinds the account may have, their formats and their filters.");
         api.MapGet("/reports/{kind}", ReportAsync)
-            .WithTags("reports").WithSummary("Download a report of the account's devices (kind and format from GET /reports; year, product and site filter it).");
+            .WithTags("reports").WithSummary("Download a report (kind, format and filters from GET /reports): records and rejections of the account's devices; sales-award, " +
+                "pilot and compute-voucher (year required) computed over the account's own enterprise or site only, as edgehub report writes them.");
 
         api.MapGet("/users", (HubOptions o) => TypedResults.Ok(WithAccounts(o, a => a.List().Select(View).ToList()))).WithMetadata(FleetWideMetadata.Instance)
             .WithTags("users").WithSummary("Accounts (admin and auditor).");
@@ -112,7 +114,7 @@ internal static class ApiEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ReportAsync(string kind, int? year, string? product, string? site, string? format, HttpContext http, IEnumerable<IReportRenderer> renderers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReportAsync(string kind, int? year, string? product, string? site, string? format, HttpContext http, IEnumerable<IReportRenderer> renderers, ILogger<AccessFilter> logger, CancellationToken cancellationToken)
     {
         var all = renderers.SelectMany(r => r.Kinds.Select(k => (Renderer: r, Kind: k))).ToList();
         if (all.FirstOrDefault(k => k.Kind.Kind == kind) is not { Renderer: not null } found)
@@ -140,6 +142,15 @@ internal static class ApiEndpoints
         catch (ArgumentException e)
         {
             return TypedResults.BadRequest(new ApiError(e.Message));
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Log.AccessRefused(logger, http.User.Identity?.Name ?? "-", http.Request.Method, http.Request.Path, StatusCodes.Status403Forbidden, e.Message);
+            return Results.Json(new ApiError(e.Message), statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (Reports.PdfException e)
+        {
+            return Results.Json(new ApiError(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class RecordsExportRenderer : IReportRenderer
 {
     private static readonly string[] Formats = ["csv", "json"];
 
+    private static readonly ReportParameter[] Parameters = [new("year", Required: false), new("product", Required: false), new("site", Required: false)];
+
     private static readonly string[] RecordColumns =
         ["device_id", "product_id", "seq", "type", "boot", "mono_ms", "wall_ms", "time_src", "time_status", "time_est_ms", "time_lo_ms", "time_hi_ms", "hash", "prev", "received_at_ms", "record"];
 
@@ -32,8 +34,8 @@ internal sealed class RecordsExportRenderer : IReportRenderer
 
     public IReadOnlyList<ReportKind> Kinds { get; } =
     [
-        new("records", "Every verified record of the account's devices: its exact bytes (SHA-256 = hash), chain link and place in time.", Formats),
-        new("rejections", "Every flagged input of the account's devices, with its reason; kept, never counted.", Formats),
+        new("records", "Every verified record of the account's devices: its exact bytes (SHA-256 = hash), chain link and place in time.", Formats, Parameters),
+        new("rejections", "Every flagged input of the account's devices, with its reason; kept, never counted.", Formats, Parameters),
     ];
 
     public Task<ReportFile> RenderAsync(ReportRequest request, CancellationToken cancellationToken)

@@ -108,34 +108,28 @@ async function devicePage(id) {
 
 async function reportsPage() {
   const kinds = await api("/reports");
-  const kind = el("select", { id: "report-kind" }, kinds.map(k => el("option", { value: k.kind }, k.kind)));
-  const format = el("select", { id: "report-format" });
-  const year = el("input", { id: "report-year", type: "number", min: "2000", max: "2100", placeholder: "all years" });
-  const product = el("input", { id: "report-product", placeholder: "all products" });
-  const site = el("input", { id: "report-site", placeholder: session && session.site ? session.site : "all sites" });
-  const description = el("p", { id: "report-description" });
-  const link = el("a", { id: "report-download", class: "button", download: "" }, "Download");
-  function update() {
-    const k = kinds.find(x => x.kind === kind.value);
-    if (!k) return;
-    if (![...format.options].some(o => o.value === format.value) || format.dataset.kind !== k.kind) {
-      format.replaceChildren(...k.formats.map(f => el("option", { value: f }, f)));
-      format.dataset.kind = k.kind;
+  const placeholders = { year: "all years", product: "all products", site: session && session.site ? session.site : "all sites" };
+  const sections = kinds.map(k => {
+    const id = "report-" + k.kind;
+    const inputs = k.parameters.map(p => el("input", { id: id + "-" + p.name, class: "report-" + p.name, name: p.name,
+      type: p.name === "year" ? "number" : "text", min: p.name === "year" ? "2000" : null, max: p.name === "year" ? "2100" : null,
+      required: p.required ? "" : null, placeholder: p.required ? "required" : placeholders[p.name] }));
+    const links = k.formats.map(f => el("a", { id: id + "-" + f, class: "button", download: "", "data-format": f }, f.toUpperCase()));
+    function update() {
+      for (const link of links) {
+        const q = new URLSearchParams({ format: link.dataset.format });
+        for (const input of inputs) if (input.value) q.set(input.name, input.value);
+        link.href = "/api/v1/reports/" + encodeURIComponent(k.kind) + "?" + q.toString();
+      }
     }
-    description.textContent = k.description;
-    const q = new URLSearchParams({ format: format.value });
-    if (year.value) q.set("year", year.value);
-    if (product.value) q.set("product", product.value);
-    if (site.value) q.set("site", site.value);
-    link.href = "/api/v1/reports/" + encodeURIComponent(k.kind) + "?" + q.toString();
-  }
-  for (const input of [kind, format, year, product, site]) input.addEventListener("input", update);
-  show(el("h2", {}, "Reports"),
-    el("section", {}, el("form", { class: "report", onsubmit: ev => ev.preventDefault() },
-      el("label", { for: "report-kind" }, "Report"), kind, el("label", { for: "report-format" }, "Format"), format,
-      el("label", { for: "report-year" }, "Year"), year, el("label", { for: "report-product" }, "Product"), product,
-      el("label", { for: "report-site" }, "Site"), site), description, link));
-  update();
+    for (const input of inputs) input.addEventListener("input", update);
+    update();
+    return el("section", { id, class: "report" }, el("h2", {}, k.kind), el("p", { class: "description" }, k.description),
+      el("form", { class: "report", onsubmit: ev => ev.preventDefault() },
+        k.parameters.flatMap((p, i) => [el("label", { for: inputs[i].id }, p.name + (p.required ? " *" : "")), inputs[i]])),
+      el("p", { class: "downloads" }, "Download: ", links));
+  });
+  show(el("h2", {}, "Reports"), ...sections);
 }
 
 async function route() {
