@@ -71,7 +71,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
     {
         var path = Export();
         var line = LineOf(path, BundleLayout.Entries("B6"), "\"operate_s\":28800");
-        Rewrite(path, BundleLayout.Entries("B6"), text => text.Replace("\"operate_s\":28800", "\"operate_s\":38800", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, BundleLayout.Entries("B6"), text => text.Replace("\"operate_s\":28800", "\"operate_s\":38800", StringComparison.Ordinal));
 
         var findings = Verify(path).Findings;
 
@@ -87,7 +87,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
     {
         var path = Export();
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Rewrite(path, BundleLayout.DeviceKey("B1"), _ => other.ExportSubjectPublicKeyInfoPem());
+        BundleTampering.Rewrite(path, BundleLayout.DeviceKey("B1"), _ => other.ExportSubjectPublicKeyInfoPem());
 
         var finding = Assert.Single(Verify(path).Findings);
 
@@ -100,7 +100,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
         var path = Export();
         var file = BundleLayout.Input("invoice_lines");
         var line = LineOf(path, file, "INV-B4,1,");
-        Rewrite(path, file, text => text.Replace(",B6,10000.00,", ",B6,90000.00,", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, file, text => text.Replace(",B6,10000.00,", ",B6,90000.00,", StringComparison.Ordinal));
 
         var findings = Verify(path).Findings;
 
@@ -119,7 +119,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
     public void Verify_BundledFigureChanged_NamesThatFigure()
     {
         var path = Export();
-        Rewrite(path, BundleLayout.SalesAwardJson, text => text.Replace("\"verified_cny\": 19000.00", "\"verified_cny\": 19900.00", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, BundleLayout.SalesAwardJson, text => text.Replace("\"verified_cny\": 19000.00", "\"verified_cny\": 19900.00", StringComparison.Ordinal));
 
         var findings = Verify(path).Findings;
 
@@ -133,7 +133,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
     {
         var path = Export();
         var file = BundleLayout.Received("B1");
-        Rewrite(path, file, text => text.Replace("2,", "2,1", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, file, text => text.Replace("2,", "2,1", StringComparison.Ordinal));
 
         var findings = Verify(path).Findings;
 
@@ -149,7 +149,7 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
         var verify = await HubCliRunner.RunAsync("verify", bundle, "--hub-key", WritePem(HubEvidenceKey.PathFor(fixture.Fleet.Db)));
         var file = BundleLayout.Input("invoice_lines");
         var line = LineOf(bundle, file, "INV-B4,1,");
-        Rewrite(bundle, file, text => text.Replace(",B6,10000.00,", ",B6,90000.00,", StringComparison.Ordinal));
+        BundleTampering.Rewrite(bundle, file, text => text.Replace(",B6,10000.00,", ",B6,90000.00,", StringComparison.Ordinal));
         var tampered = await HubCliRunner.RunAsync("verify", bundle);
 
         Assert.Equal((0, 0, 1), (export.Code, verify.Code, tampered.Code));
@@ -214,22 +214,5 @@ public sealed class BundleRecomputeTests(GoldenFleetFixture fixture) : IClassFix
     {
         var lines = Encoding.UTF8.GetString(Entries(path)[file]).Split('\n');
         return Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal)) is var i and >= 0 ? i + 1 : throw new InvalidOperationException($"{text} not in {file}");
-    }
-
-    private static void Rewrite(string path, string entryName, Func<string, string> change)
-    {
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = zip.GetEntry(entryName) ?? throw new InvalidOperationException($"{entryName} not in the bundle");
-        string text;
-        using (var reader = new StreamReader(entry.Open()))
-        {
-            text = reader.ReadToEnd();
-        }
-
-        var changed = change(text);
-        Assert.NotEqual(text, changed);
-        entry.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open());
-        writer.Write(changed);
     }
 }

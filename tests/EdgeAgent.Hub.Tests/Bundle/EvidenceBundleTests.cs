@@ -75,7 +75,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     public void Verify_OneByteOfAMiddleRecordChanged_NamesThatRecord()
     {
         var path = Write();
-        Rewrite(path, BundleLayout.Entries("GL-0001"), text => ReplaceInLine(text, 2, "\"period_s\":900", "\"period_s\":901"));
+        BundleTampering.Rewrite(path, BundleLayout.Entries("GL-0001"), text => ReplaceInLine(text, 2, "\"period_s\":900", "\"period_s\":901"));
 
         var findings = Verify(path).Findings;
 
@@ -87,7 +87,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     public void Verify_OneByteOfTheLastRecordChanged_NamesThatRecordThroughItsCheckpoint()
     {
         var path = Write();
-        Rewrite(path, BundleLayout.Entries("GL-0002"), text => ReplaceInLine(text, 2, "\"period_s\":900", "\"period_s\":901"));
+        BundleTampering.Rewrite(path, BundleLayout.Entries("GL-0002"), text => ReplaceInLine(text, 2, "\"period_s\":900", "\"period_s\":901"));
 
         var findings = Verify(path).Findings;
 
@@ -100,7 +100,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     public void Verify_RecordMadeUnreadable_NamesItOnce()
     {
         var path = Write();
-        Rewrite(path, BundleLayout.Entries("GL-0001"), text => ReplaceInLine(text, 3, "\"seq\":3", "\"seq\":\"3\""));
+        BundleTampering.Rewrite(path, BundleLayout.Entries("GL-0001"), text => ReplaceInLine(text, 3, "\"seq\":3", "\"seq\":\"3\""));
 
         var finding = Assert.Single(Verify(path).Findings);
 
@@ -111,7 +111,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     public void Verify_RecordRemoved_ReportsTheGapWhereItWas()
     {
         var path = Write();
-        Rewrite(path, BundleLayout.Entries("GL-0001"), text => string.Join('\n', text.Split('\n').Where((_, i) => i != 1)));
+        BundleTampering.Rewrite(path, BundleLayout.Entries("GL-0001"), text => string.Join('\n', text.Split('\n').Where((_, i) => i != 1)));
 
         var findings = Verify(path).Findings;
 
@@ -123,7 +123,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     {
         var path = Write();
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Rewrite(path, BundleLayout.DeviceKey("GL-0001"), _ => other.ExportSubjectPublicKeyInfoPem());
+        BundleTampering.Rewrite(path, BundleLayout.DeviceKey("GL-0001"), _ => other.ExportSubjectPublicKeyInfoPem());
 
         var findings = Verify(path).Findings;
 
@@ -135,7 +135,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     public void Verify_ManifestEdited_FailsItsSignature()
     {
         var path = Write();
-        Rewrite(path, BundleLayout.Manifest, text => text.Replace("\"year\": 2026", "\"year\": 2025", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, BundleLayout.Manifest, text => text.Replace("\"year\": 2026", "\"year\": 2025", StringComparison.Ordinal));
 
         var finding = Assert.Single(Verify(path).Findings);
 
@@ -148,7 +148,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
         var csv = "invoice_no,line,amount_cny\nINV-1,1,1000.00\nINV-1,2,2500.00\nINV-2,1,300.00\n";
         var path = Write(new BundleAttachment("inputs/invoices.csv", Encoding.UTF8.GetBytes(csv), LineDigests: true));
         Assert.True(Verify(path).IsValid);
-        Rewrite(path, "inputs/invoices.csv", text => text.Replace("2500.00", "2600.00", StringComparison.Ordinal));
+        BundleTampering.Rewrite(path, "inputs/invoices.csv", text => text.Replace("2500.00", "2600.00", StringComparison.Ordinal));
 
         var finding = Assert.Single(Verify(path).Findings);
 
@@ -199,7 +199,7 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
         // A certificate for another key that the hub CA never issued: named, never accepted.
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=GL-0001", other, HashAlgorithmName.SHA256);
         using var forged = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(1));
-        Rewrite(path, BundleLayout.Certificates("GL-0001"), _ => forged.ExportCertificatePem() + "\n");
+        BundleTampering.Rewrite(path, BundleLayout.Certificates("GL-0001"), _ => forged.ExportCertificatePem() + "\n");
 
         var finding = Assert.Single(Verify(path).Findings, f => f.Reason == BundleVerifier.CertificateMismatch);
         Assert.Equal(BundleLayout.Certificates("GL-0001"), finding.Path);
@@ -241,23 +241,6 @@ public sealed class EvidenceBundleTests : IAsyncLifetime, IDisposable
     {
         using var stream = File.OpenRead(path);
         return BundleVerifier.Verify(stream);
-    }
-
-    private static void Rewrite(string path, string entryName, Func<string, string> change)
-    {
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = zip.GetEntry(entryName) ?? throw new InvalidOperationException($"{entryName} not in the bundle");
-        string text;
-        using (var reader = new StreamReader(entry.Open()))
-        {
-            text = reader.ReadToEnd();
-        }
-
-        var changed = change(text);
-        Assert.NotEqual(text, changed);
-        entry.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open());
-        writer.Write(changed);
     }
 
     private static string ReplaceInLine(string text, int line, string from, string to)

@@ -123,19 +123,7 @@ public sealed class HubCliTests : IDisposable
 
         var export = await RunAsync("export", "evidence", "--year", "2026", "--product", _device.ProductId, "--out", bundle, "--db", Db);
         var verify = await RunAsync("verify", bundle);
-        using (var zip = System.IO.Compression.ZipFile.Open(bundle, System.IO.Compression.ZipArchiveMode.Update))
-        {
-            var name = Hub.Bundle.BundleLayout.Entries(_device.DeviceId);
-            string text;
-            using (var reader = new StreamReader(zip.GetEntry(name)!.Open()))
-            {
-                text = reader.ReadToEnd();
-            }
-
-            zip.GetEntry(name)!.Delete();
-            using var w = new StreamWriter(zip.CreateEntry(name).Open());
-            w.Write(text.Replace("\"period_s\":900", "\"period_s\":9000", StringComparison.Ordinal));
-        }
+        BundleTampering.Rewrite(bundle, Hub.Bundle.BundleLayout.Entries(_device.DeviceId), text => text.Replace("\"period_s\":900", "\"period_s\":9000", StringComparison.Ordinal));
 
         var tampered = await RunAsync("verify", bundle);
 
