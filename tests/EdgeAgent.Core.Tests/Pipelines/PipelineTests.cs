@@ -22,12 +22,14 @@ public sealed class PipelineTests
     [Fact]
     public async Task RunAsync_LiveSourceFasterThanInference_DropsOldestAndCountsThem()
     {
-        // The source produces 100 frames while the first frame's inference is held; a buffer of 2 then holds the two
-        // newest, so exactly 3 frames are processed and 97 dropped, whichever frame inference happened to take first.
+        // Inference takes frame 0 and is held there while the source produces the other 99 (the source waits until the
+        // first frame was taken, so the order of the two loops cannot change the outcome); a buffer of 2 then holds the
+        // two newest, so exactly 3 frames are processed (0, 98, 99) and 97 dropped.
         var source = new ListSource(live: true, Enumerable.Range(0, 100));
         var processed = new List<int>();
         var pipeline = new Pipeline<int, int>(source, f =>
         {
+            source.FirstTaken.TrySetResult();
             source.Finished.Task.Wait(TimeSpan.FromSeconds(30));
             return f;
         }, [processed.Add], liveCapacity: 2);
@@ -37,7 +39,7 @@ public sealed class PipelineTests
         Assert.Equal(100, pipeline.FramesRead);
         Assert.Equal(3, pipeline.FramesProcessed);
         Assert.Equal(97, pipeline.FramesDropped);
-        Assert.Equal([98, 99], processed.Skip(1));
+        Assert.Equal([0, 98, 99], processed);
     }
 
     [Fact]
@@ -56,16 +58,25 @@ public sealed class PipelineTests
     {
         public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Set by a test's inference when it takes its first frame; a live source waits for it after frame 0.</summary>
+        public TaskCompletionSource FirstTaken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public string Name => "list";
 
         public bool IsLive => live;
 
         public async IAsyncEnumerable<int> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            var first = true;
             foreach (var f in frames)
             {
                 await Task.Yield();
                 yield return f;
+                if (first && live)
+                {
+                    first = false;
+                    await FirstTaken.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                }
             }
 
             Finished.TrySetResult();
