@@ -35,8 +35,8 @@ internal sealed record EvidenceBenchmarkResult(
 /// over a provisioned and enrolled state directory, <c>W</c> writers appending usage-like evidence records as fast as they
 /// can, the clock stopping when the hub has acknowledged the last one (verified, stored, committed at the hub; the
 /// outbox's checkpoint moved). The baseline, in the same run and to the same broker: a plain MQTTnet client publishing
-/// the same number of messages of the mean record size at QoS 1, one awaited PublishAsync after another, on a topic
-/// nobody reads. The two alternate round by round after a warm-up of each, and the medians are compared.
+/// the same number of messages of the mean record size at QoS 1, one awaited PublishAsync after another, on the device's
+/// state topic, which ingestion does not read. The two alternate round by round after a warm-up of each, and the medians are compared.
 /// </summary>
 internal sealed class EvidenceBenchmark(EvidenceBenchmarkSettings settings, TimeProvider time, ILoggerFactory loggers, TextWriter progress)
 {
@@ -81,7 +81,8 @@ internal sealed class EvidenceBenchmark(EvidenceBenchmarkSettings settings, Time
             await WaitForAsync(publisher, s => s.Connected, "the publisher to connect", ct).ConfigureAwait(false);
             await WaitForAsync(publisher, s => s.AckedSeq >= ledger.Head.Seq, "the hub to acknowledge the warm-up records", ct).ConfigureAwait(false);
 
-            var rawTopic = $"bench/raw/{identity.DeviceId}";
+            // The device's own state topic: a device may publish there (the hub's broker refuses topics of no device) and ingestion does not read it.
+            var rawTopic = Topics.State(identity.ProductId, identity.DeviceId);
             var payload = new byte[bytesPerRecord];
             RandomNumberGenerator.Fill(payload);
             await using var raw = await RawPublishLoop.ConnectAsync(settings.Broker, $"bench-raw-{identity.DeviceId}", ct).ConfigureAwait(false);
