@@ -60,28 +60,7 @@ internal sealed class HubCertificateAuthority : IDisposable
         System.IO.Directory.CreateDirectory(full);
         var keyPath = Path.Combine(full, KeyFile);
         var certPath = Path.Combine(full, CertificateFile);
-        if (!File.Exists(keyPath))
-        {
-            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            // Another process may create it at the same moment: the first rename wins and both then load that key.
-            _ = PemFiles.TryCreate(keyPath, created.ExportPkcs8PrivateKeyPem(), PemFiles.OwnerOnly);
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(keyPath) & ~PemFiles.OwnerOnly) != 0)
-        {
-            throw new InvalidOperationException($"{keyPath} is readable by others (mode {Convert.ToString((int)File.GetUnixFileMode(keyPath), 8)}); the hub CA key must be owner-only. Run: chmod 600 {keyPath}");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(File.ReadAllText(keyPath));
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"{keyPath} does not hold an EC private key: {e.Message}", e);
-        }
+        var key = PemFiles.LoadOrCreateKey(keyPath, "the hub CA key");
 
         if (!File.Exists(certPath))
         {
