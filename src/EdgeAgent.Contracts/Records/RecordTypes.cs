@@ -28,6 +28,9 @@ public static class RecordTypes
     public const string ModelChanged = "model.changed";
     public const string AgentIntegrity = "agent.integrity";
 
+    /// <summary>A transition of the model update state machine (campaign, release, state entered, reason).</summary>
+    public const string ModelUpdate = "model.update";
+
     /// <summary>Written as evidence when telemetry had to be dropped: how many records, which sequence range.</summary>
     public const string TelemetryDropped = "telemetry.dropped";
 
@@ -45,6 +48,7 @@ public static class RecordTypes
         [ClockSync] = RecordClass.Evidence,
         [ModelChanged] = RecordClass.Evidence,
         [AgentIntegrity] = RecordClass.Evidence,
+        [ModelUpdate] = RecordClass.Evidence,
         [TelemetryDropped] = RecordClass.Evidence,
         [PerfKpi] = RecordClass.Telemetry,
         [EnvSample] = RecordClass.Telemetry,

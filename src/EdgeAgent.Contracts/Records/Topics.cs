@@ -24,6 +24,9 @@ public static partial class Topics
     /// <summary>The command name of the hub's clock-sync answer (<c>.../cmd/clock</c>).</summary>
     public const string ClockCommand = "clock";
 
+    /// <summary>The command name of the hub's retained model directive (<c>.../cmd/model</c>, a <c>ModelDirective</c>).</summary>
+    public const string ModelCommand = "model";
+
     /// <summary>The hub's subscription for every device's batches.</summary>
     public const string AllEvents = Prefix + "/+/+/evt";
 
