@@ -8,13 +8,14 @@ using Microsoft.Extensions.Logging;
 // provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR
 //   N state directories DIR/{serial} provisioned with consent by the real `edgeagent provision`; each public key copied
 //   to KEYDIR/{serial}.pub.pem for `edgehub devices enroll --key-dir KEYDIR`.
-// run --dir DIR [--set Key=Value ...]
-//   `edgeagent run` for every state directory under DIR, all in this process, until SIGTERM or Ctrl-C. "{device}" in a
+// run --dir DIR [--set Key=Value ...] [--set-for SERIAL,SERIAL,... Key=Value ...]
+//   `edgeagent run` for every state directory under DIR, all in this process, until SIGTERM or Ctrl-C; --set-for
+//   applies to the named devices only (after --set; tests inject faults into some devices with it). "{device}" in a
 //   value is replaced by the directory's serial. Agents log warnings and errors only; start-up errors name the serial.
 //   Prints "fleet running N" once every agent's status file exists.
 if (args is not [var verb, .. var rest] || verb is not ("provision" or "run"))
 {
-    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | run --dir DIR [--set Key=Value ...]");
+    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | run --dir DIR [--set Key=Value ...] [--set-for SERIAL,... Key=Value ...]");
     return 2;
 }
 
@@ -22,6 +23,7 @@ string? dir = null, product = null, keys = null;
 var prefix = "SIM-";
 var devices = 0;
 var settings = new List<string>();
+var targeted = new List<(HashSet<string> Devices, string Setting)>();
 for (var i = 0; i < rest.Length; i++)
 {
     switch (rest[i])
@@ -32,6 +34,7 @@ for (var i = 0; i < rest.Length; i++)
         case "--prefix" when i + 1 < rest.Length: prefix = rest[++i]; break;
         case "--keys" when i + 1 < rest.Length: keys = Path.GetFullPath(rest[++i]); break;
         case "--set" when i + 1 < rest.Length: settings.Add(rest[++i]); break;
+        case "--set-for" when i + 2 < rest.Length: targeted.Add(([.. rest[++i].Split(',')], rest[++i])); break;
         default:
             Console.Error.WriteLine($"unknown argument '{rest[i]}'");
             return 2;
@@ -87,7 +90,8 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.C
 var runs = states.Select(state =>
 {
     var serial = Path.GetFileName(state);
-    var own = settings.Select(s => s.Replace("{device}", serial, StringComparison.Ordinal)).Prepend($"Agent:StateDirectory={state}").ToList();
+    var own = settings.Concat(targeted.Where(t => t.Devices.Contains(serial)).Select(t => t.Setting))
+        .Select(s => s.Replace("{device}", serial, StringComparison.Ordinal)).Prepend($"Agent:StateDirectory={state}").ToList();
     var error = new PrefixWriter(serial, Console.Error);
     return Task.Run(() => AgentHost.RunAsync(null, own, error, (_, services) =>
         services.PostConfigure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning), stop.Token));
