@@ -74,5 +74,5 @@ internal static class RolloutPlan
     /// </summary>
     public static bool PassesGate(int committed, int waveDevices, decimal minSuccess) => waveDevices == 0 || committed * 100m >= minSuccess * waveDevices;
 
-    public static string Percent(int part, int whole) => whole == 0 ? "0" : Math.Round(part * 100m / whole, 1).ToString(CultureInfo.InvariantCulture);
+    public static string Percent(int part, int whole) => whole == 0 ? "0" : (part * 100m / whole).ToString("0.0", CultureInfo.InvariantCulture);
 }
