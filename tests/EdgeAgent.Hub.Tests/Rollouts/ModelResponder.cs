@@ -89,9 +89,9 @@ internal sealed class ModelResponder : IAsyncDisposable
         {
             await _loop;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
         {
-            // stopped
+            // stopped while answering (MQTTnet reports a publish cancelled mid-flight as a time-out)
         }
 
         foreach (var (_, client) in _devices.Values)
@@ -126,20 +126,32 @@ internal sealed class ModelResponder : IAsyncDisposable
     {
         await foreach (var (device, directive) in _inbox.Reader.ReadAllAsync(ct))
         {
-            var states = directive.Action == ModelDirective.Install ? await InstallAsync(device, directive, ct) : Rollback(device);
-            if (states.Count == 0)
+            try
             {
-                continue;
+                await AnswerAsync(device, directive, ct);
             }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or MQTTnet.Exceptions.MqttCommunicationException or System.Text.Json.JsonException)
+            {
+                Problems.Enqueue($"{device.DeviceId}: answering {directive.Action} failed: {e.Message}");
+            }
+        }
+    }
 
-            var records = states.Select((s, i) => device.Next(RecordTypes.ModelUpdate, Data(directive, s.State, s.Reason, s.RolledBack), monoMs: 10_000 + (device.Seq * 10) + i)).ToList();
-            var (_, client) = _devices[device.DeviceId];
-            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(device.EventsTopic).WithPayload(device.Batch(records))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
-            if (directive.Action == ModelDirective.Install)
-            {
-                Finished[device.DeviceId] = Interlocked.Increment(ref _clock);
-            }
+    private async Task AnswerAsync(TestDevice device, ModelDirective directive, CancellationToken ct)
+    {
+        var states = directive.Action == ModelDirective.Install ? await InstallAsync(device, directive, ct) : Rollback(device);
+        if (states.Count == 0)
+        {
+            return;
+        }
+
+        var records = states.Select((s, i) => device.Next(RecordTypes.ModelUpdate, Data(directive, s.State, s.Reason, s.RolledBack), monoMs: 10_000 + (device.Seq * 10) + i)).ToList();
+        var (_, client) = _devices[device.DeviceId];
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(device.EventsTopic).WithPayload(device.Batch(records))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+        if (directive.Action == ModelDirective.Install)
+        {
+            Finished[device.DeviceId] = Interlocked.Increment(ref _clock);
         }
     }
 

@@ -2,6 +2,7 @@ using EdgeAgent.Contracts.Releases;
 using EdgeAgent.Hub.Rollouts;
 using EdgeAgent.Hub.Tests.Releases;
 using EdgeAgent.Hub.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Hub.Tests.Rollouts;
 
@@ -129,6 +130,62 @@ public sealed class RolloutCampaignTests
         Assert.Contains($"campaign {id} is aborted; resume applies to a paused campaign", again.Error, StringComparison.Ordinal);
         Assert.Equal(directed.Count, run.Devices(id).Count(d => d.Wave is not null));
         run.Hub.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Campaign_HubRestartedAfterDirecting_DirectivesPublishedAgainAndTheCampaignCompletes()
+    {
+        using var dir = new EdgeAgent.TestKit.IO.TempDirectory();
+        using var files = new ReleaseFiles();
+        var devices = Enumerable.Range(1, 3).Select(i => new TestDevice($"RS-{i:0000}", Product)).ToList();
+        var logs = new ListLoggerProvider();
+        var options = new HubOptions
+        {
+            DatabasePath = dir.Combine("edgehub.db"), Listen = $"127.0.0.1:{HubUnderTest.FreePort()}", Http = "127.0.0.1:0",
+            ClientId = "edgehub-test-restart", RolloutInterval = TimeSpan.FromMilliseconds(50),
+        };
+        string id;
+        await using (var first = await HubHost.StartAsync(options, l => l.AddProvider(logs)))
+        {
+            files.Publish(options.DatabasePath);
+            using (var store = EdgeAgent.Hub.Store.HubStore.Open(options.DatabasePath))
+            {
+                foreach (var d in devices)
+                {
+                    Assert.True(EdgeAgent.Hub.Devices.DeviceKeys.TryRead(d.PublicKeyPem, out var pem, out var keyId, out _));
+                    store.Enroll(new EdgeAgent.Hub.Store.DeviceRow(d.DeviceId, Product, pem, keyId, 1));
+                }
+
+                id = new RolloutStore(store, TimeProvider.System).Create(new CampaignRequest(ReleaseFiles.Model, "1.0.0", new RolloutTarget(Product, null, null), [100m], 95m, 5m, new ProbationPolicy())).Campaign.Id;
+            }
+
+            await Eventually.UntilAsync(() => Rows(options.DatabasePath, id).All(d => d.DirectiveSent), "every device's install published by the first hub");
+        }
+
+        // A new embedded broker holds no retained message: only the engine's republication can reach the devices now.
+        await using var second = await HubHost.StartAsync(options with { Http = "127.0.0.1:0" }, l => l.AddProvider(logs));
+        await using var responder = await ModelResponder.StartAsync(second.BrokerUri, devices, files.Trust());
+        await Eventually.UntilAsync(() => Campaign(options.DatabasePath, id).State == CampaignStates.Completed, "campaign completed after the restart: " + string.Join(" | ", logs.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => $"{e.Id.Id} {e.Message}")) + " problems: " + string.Join(";", responder.Problems));
+
+        Assert.All(devices, d => Assert.Equal(ModelDirective.Install, responder.Last(d.DeviceId)?.Action));
+        Assert.Contains(logs.Entries, e => e.Id.Id == 7005 && e.Message.Contains("3 directive(s) of unfinished campaigns will be published again", StringComparison.Ordinal));
+        logs.AssertNoErrors();
+        foreach (var d in devices)
+        {
+            d.Dispose();
+        }
+    }
+
+    private static IReadOnlyList<CampaignDeviceRow> Rows(string db, string id)
+    {
+        using var store = EdgeAgent.Hub.Store.HubStore.Open(db);
+        return new RolloutStore(store, TimeProvider.System).Devices(id);
+    }
+
+    private static CampaignRow Campaign(string db, string id)
+    {
+        using var store = EdgeAgent.Hub.Store.HubStore.Open(db);
+        return new RolloutStore(store, TimeProvider.System).Find(id)!;
     }
 
     /// <summary>One hub with a published release and the fleet enrolled.</summary>
