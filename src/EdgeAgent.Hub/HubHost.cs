@@ -14,7 +14,7 @@ namespace EdgeAgent.Hub;
 
 /// <summary>
 /// <c>edgehub serve</c> as an object: one ASP.NET Core host with the embedded broker (unless an external one is named),
-/// ingestion, and the HTTP endpoint (<see cref="HttpUri"/>) that serves the REST API and the dashboard. <see cref="StartAsync"/> returns once ingestion is connected and subscribed, so whatever is published
+/// ingestion, the rollout engine, and the HTTP endpoint (<see cref="HttpUri"/>) that serves the REST API and the dashboard. <see cref="StartAsync"/> returns once ingestion is connected and subscribed, so whatever is published
 /// after it is ingested. Tests start it in-process on a free loopback port.
 /// </summary>
 internal sealed class HubHost : IAsyncDisposable
@@ -92,6 +92,9 @@ internal sealed class HubHost : IAsyncDisposable
         Identity.IdentityServices.Add(builder.Services, options);
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());
+        builder.Services.AddSingleton<Rollouts.IDirectivePublisher>(sp => sp.GetRequiredService<IngestionService>());
+        builder.Services.AddSingleton<Rollouts.RolloutEngine>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Rollouts.RolloutEngine>());
         builder.Services.AddHubWeb();
         var host = builder.Build();
         host.UseRouting();

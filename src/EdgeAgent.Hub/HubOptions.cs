@@ -42,6 +42,15 @@ internal sealed record HubOptions
     /// <summary>Headless Chromium for the REST API's PDF reports (<c>--chromium</c>).</summary>
     public string Chromium { get; init; } = Reports.ChromiumPdf.DefaultChromium;
 
+    /// <summary>
+    /// The hub's address as devices reach it (<c>--public-url</c>), the root of the release and artifact URLs in model
+    /// directives; null: the HTTP listen address (<see cref="Http"/>, as bound).
+    /// </summary>
+    public Uri? PublicUrl { get; init; }
+
+    /// <summary>How often the rollout engine steps (<c>--rollout-interval</c>, seconds). Default 1 s.</summary>
+    public TimeSpan RolloutInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most batches stored in one transaction.</summary>
     public int MaxGroupBatches { get; init; } = 256;
 
@@ -101,6 +110,16 @@ internal sealed record HubOptions
         catch (Policy.PolicyException e)
         {
             problems.Add($"--profile: {e.Message}");
+        }
+
+        if (PublicUrl is { } u && (!u.IsAbsoluteUri || u.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(u.Query) || !string.IsNullOrEmpty(u.Fragment)))
+        {
+            problems.Add($"--public-url '{u}': expected an absolute http:// or https:// URL without query, e.g. http://hub.example:8080");
+        }
+
+        if (RolloutInterval < TimeSpan.FromMilliseconds(10) || RolloutInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"--rollout-interval {RolloutInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0.01-3600 seconds");
         }
 
         if (MaxGroupBatches is < 1 or > 10_000)

@@ -76,11 +76,14 @@ public sealed record ModelDirective
             { Schema: not CurrentSchema } => $"directive schema {d.Schema} is not supported; this agent reads {CurrentSchema}",
             _ when !Actions.Contains(d.Action, StringComparer.Ordinal) => $"directive action '{d.Action}' is not one of {string.Join(", ", Actions)}",
             _ when !ReleaseManifest.IsSha256(d.Sha256) => $"directive sha256 '{d.Sha256}' must be 64 lower-case hex digits",
-            _ when !Uri.TryCreate(d.ManifestUrl, UriKind.Absolute, out _) || !Uri.TryCreate(d.ArtifactUrl, UriKind.Absolute, out _) => "directive manifestUrl and artifactUrl must be absolute URLs",
+            _ when !IsHttpUrl(d.ManifestUrl) || !IsHttpUrl(d.ArtifactUrl) => "directive manifestUrl and artifactUrl must be absolute URLs (http or https)",
             _ => d.Probation.Problems() is { Count: > 0 } p ? string.Join("; ", p) : null,
         };
         return error is null ? d : null;
     }
+
+    /// <summary>An absolute http(s) URL. (On Unix <see cref="Uri.TryCreate(string, UriKind, out Uri)"/> takes "/path" as an absolute file URI.)</summary>
+    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ internal static class HubCli
     {
         var root = new RootCommand(
             "edgehub: the EdgeAgent city hub. An MQTT broker (embedded by default), ingestion that verifies every record " +
-            "and signature before it stores and acknowledges it, and the device registry.");
+            "and signature before it stores and acknowledges it, the device registry, model releases and their rollout campaigns.");
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(DevicesCommand.Build());
         root.Subcommands.Add(RecordsCommand.Build());
@@ -21,6 +21,8 @@ internal static class HubCli
         root.Subcommands.Add(Reports.ReportCommand.Build());
         root.Subcommands.Add(UsersCommand.Build());
         root.Subcommands.Add(Identity.BrokerConfigCommand.Build(TimeProvider.System));
+        root.Subcommands.Add(Releases.ModelsCommand.Build(TimeProvider.System));
+        root.Subcommands.Add(Rollouts.RolloutCommand.Build(TimeProvider.System));
         return root;
     }
 }

@@ -42,10 +42,16 @@ internal static class ServeCommand
             Description = $"Headless Chromium for the REST API's PDF reports (default {Reports.ChromiumPdf.DefaultChromium}).",
             DefaultValueFactory = _ => Reports.ChromiumPdf.DefaultChromium,
         };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The hub's URL as devices reach it, the root of the release and artifact URLs in model directives (default: the --http address as bound)." };
+        var rolloutInterval = new Option<double>("--rollout-interval")
+        {
+            Description = "Seconds between two steps of the rollout engine (default 1).",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command(
             "serve",
-            "Run the hub: the embedded MQTT broker (or --broker), and ingestion, which verifies every batch, stores it durably " +
-            "and only then acknowledges it. Prints one line when ready; stops cleanly on Ctrl-C or SIGTERM.");
+            "Run the hub: the embedded MQTT broker (or --broker), ingestion, which verifies every batch, stores it durably " +
+            "and only then acknowledges it, the REST API and dashboard, and the rollout engine, which directs devices through model campaigns. Prints one line when ready; stops cleanly on Ctrl-C or SIGTERM.");
         command.Options.Add(db);
         command.Options.Add(listen);
         command.Options.Add(http);
@@ -56,6 +62,8 @@ internal static class ServeCommand
         command.Options.Add(tlsNames);
         command.Options.Add(profile);
         command.Options.Add(chromium);
+        command.Options.Add(publicUrl);
+        command.Options.Add(rolloutInterval);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -67,7 +75,21 @@ internal static class ServeCommand
                 return ExitCodes.BadInput;
             }
 
-            var options = new HubOptions { DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
+            Uri? hubUrl = null;
+            if (parse.GetValue(publicUrl) is { } pu && !Uri.TryCreate(pu, UriKind.Absolute, out hubUrl))
+            {
+                error.WriteLine($"error: --public-url '{pu}': expected an absolute http:// or https:// URL");
+                return ExitCodes.BadInput;
+            }
+
+            var interval = parse.GetValue(rolloutInterval);
+            if (!double.IsFinite(interval) || interval is < 0.01 or > 3600)
+            {
+                error.WriteLine($"error: --rollout-interval {interval}: 0.01-3600 seconds");
+                return ExitCodes.BadInput;
+            }
+
+            var options = new HubOptions { PublicUrl = hubUrl, RolloutInterval = TimeSpan.FromSeconds(interval), DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
                 Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [],
                 ReportProfile = parse.GetValue(profile)!, Chromium = parse.GetValue(chromium)! };
             if (options.Validate() is { Count: > 0 } problems)

@@ -14,9 +14,10 @@ namespace EdgeAgent.Hub.Ingestion;
 /// The hub's MQTT client: a persistent session (clean start off, session expiry) subscribed QoS 1 to every device's
 /// batches and clock requests, so a broker queues them while the hub is away. Messages go through a channel to ONE
 /// writer loop that verifies and stores whatever is queued as one group in one transaction, and only then PUBACKs the
-/// messages and publishes a <see cref="BatchAck"/> per device touched. Clock requests are answered at once.
+/// messages and publishes a <see cref="BatchAck"/> per device touched. Clock requests are answered at once. The same
+/// connection carries the rollout engine's retained model directives (<see cref="PublishRetainedAsync"/>).
 /// </summary>
-internal sealed class IngestionService : BackgroundService
+internal sealed class IngestionService : BackgroundService, Rollouts.IDirectivePublisher
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -227,6 +228,23 @@ internal sealed class IngestionService : BackgroundService
         catch (Exception e) when (e is MqttCommunicationException or InvalidOperationException)
         {
             Log.PublishFailed(_logger, topic, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            throw new InvalidOperationException($"the hub is not connected to {_broker}");
+        }
+
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(true).Build();
+        var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"the broker refused the message on {topic}: {result.ReasonCode} {result.ReasonString}");
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 internal sealed class HubStore : IDisposable
 {
     /// <summary>The version <see cref="Open"/> brings a database to: the number of <see cref="Migrations"/>.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 6;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, enrolled_at_ms INTEGER NOT NULL);
@@ -44,6 +44,8 @@ internal sealed class HubStore : IDisposable
         Registry.RegistrySchema.Ddl,
         Accounts.AccountsSchema.Ddl,
         Identity.IdentitySchema.Ddl,
+        Releases.ReleasesSchema.Ddl,
+        Rollouts.RolloutsSchema.Ddl,
     ];
 
     private readonly SqliteConnection _connection;

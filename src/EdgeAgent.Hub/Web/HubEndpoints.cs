@@ -6,7 +6,7 @@ namespace EdgeAgent.Hub.Web;
 
 /// <summary>
 /// Every HTTP route of <c>edgehub serve</c>, mapped in one place so a reader finds the whole surface here. Each concern
-/// (enrolment, REST API, dashboard) maps its own group from its own folder.
+/// (enrolment, REST API, releases, rollouts, dashboard) maps its own group from its own folder.
 /// </summary>
 internal static class HubEndpoints
 {
@@ -15,6 +15,8 @@ internal static class HubEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Text("ok\n")).ExcludeFromDescription();
         Api.ApiEndpoints.Map(app);
+        Releases.ReleaseEndpoints.Map(app);
+        Rollouts.RolloutEndpoints.Map(app);
         Dashboard.DashboardEndpoints.Map(app);
         app.MapOpenApi();
         Identity.EnrolmentEndpoints.Map(app);

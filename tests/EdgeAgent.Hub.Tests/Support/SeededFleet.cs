@@ -29,6 +29,7 @@ internal sealed class SeededFleet : IAsyncDisposable
     public const long ActivatedAtMs = 1_764_403_200_000;
 
     private readonly List<TestDevice> _devices = [];
+    private Releases.ReleaseFiles? _release;
 
     private SeededFleet(HubUnderTest hub)
     {
@@ -85,6 +86,23 @@ internal sealed class SeededFleet : IAsyncDisposable
         return http;
     }
 
+    /// <summary>
+    /// Publishes release tiny-test 1.0.0 and starts a campaign of it for glasses-a (GA-0001 and GA-0002, which do not
+    /// answer: it stays running in wave 1); returns the campaign id.
+    /// </summary>
+    public string SeedRollout()
+    {
+        _release ??= new Releases.ReleaseFiles();
+        _release.Publish(Hub.DatabasePath);
+        using var store = Hub.OpenStore();
+        var (campaign, _) = new EdgeAgent.Hub.Rollouts.RolloutStore(store, TimeProvider.System).Create(new EdgeAgent.Hub.Rollouts.CampaignRequest(
+            Releases.ReleaseFiles.Model, "1.0.0", new EdgeAgent.Hub.Rollouts.RolloutTarget("glasses-a", null, null), [50m, 100m], 95m, 5m, new EdgeAgent.Contracts.Releases.ProbationPolicy()));
+        return campaign.Id;
+    }
+
+    /// <summary>The published release's artifact hash (after <see cref="SeedRollout"/>).</summary>
+    public string ReleaseSha256 => _release?.Sha256 ?? throw new InvalidOperationException("SeedRollout first");
+
     public async ValueTask DisposeAsync()
     {
         foreach (var d in _devices)
@@ -93,6 +111,7 @@ internal sealed class SeededFleet : IAsyncDisposable
         }
 
         await Hub.DisposeAsync();
+        _release?.Dispose();
     }
 
     private void Seed()

@@ -18,9 +18,17 @@ public sealed class ApiAccessTests : IAsyncLifetime
 
     private static readonly string[] Users = [SeededFleet.Admin, SeededFleet.Auditor, SeededFleet.TeamA, SeededFleet.TeamB, SeededFleet.Site1];
 
-    private SeededFleet _fleet = null!;
+    /// <summary>Release and artifact downloads: devices fetch them without an account; the signature and the hash prove them (tests in Releases/).</summary>
+    private static readonly string[] Downloads = ["GET /api/v1/artifacts/{sha256}", "GET /api/v1/releases", "GET /api/v1/releases/{name}/{version}/release.json"];
 
-    public async Task InitializeAsync() => _fleet = await SeededFleet.StartAsync();
+    private SeededFleet _fleet = null!;
+    private string _campaign = "";
+
+    public async Task InitializeAsync()
+    {
+        _fleet = await SeededFleet.StartAsync();
+        _campaign = _fleet.SeedRollout();
+    }
 
     public async Task DisposeAsync() => await _fleet.DisposeAsync();
 
@@ -29,7 +37,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
     {
         using var anonymous = await _fleet.ClientAsync(null);
         var routes = ApiRoute.Of(_fleet.Hub.Host);
-        Assert.Equal([Enrol, Login], routes.Where(r => r.Anonymous).Select(r => r.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal([.. Downloads, Enrol, Login], routes.Where(r => r.Anonymous).Select(r => r.ToString()).Order(StringComparer.Ordinal));
         foreach (var route in routes.Where(r => !r.Anonymous))
         {
             using var response = await SendAsync(anonymous, route, route.Url(Values("GA-0001")));
@@ -54,7 +62,9 @@ public sealed class ApiAccessTests : IAsyncLifetime
                 {
                     using var response = await SendAsync(http, route, route.Url(Values(target)));
                     var body = await response.Content.ReadAsStringAsync();
+                    // A campaign of glasses-a (GA-0001 at SITE-1, GA-0002): hidden from enterprise B only.
                     var expected = (FleetWide.Contains(route.ToString()) && !allSee) || (route.Parameters.Contains("device") && !visible.Contains(target))
+                        || (route.Parameters.Contains("id") && user == SeededFleet.TeamB)
                         ? HttpStatusCode.Forbidden
                         : HttpStatusCode.OK;
                     Assert.True(response.StatusCode == expected, $"{user}: {route} ({target}): {(int)response.StatusCode} {body}, expected {(int)expected}");
@@ -185,8 +195,11 @@ public sealed class ApiAccessTests : IAsyncLifetime
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Sample values for route parameters: the device under test, a report kind, and an account that does not exist (so no test disables a real one).</summary>
-    private static Dictionary<string, string> Values(string device) => new() { ["device"] = device, ["kind"] = "records", ["user"] = "nobody" };
+    /// <summary>Sample values for route parameters: the device under test, a report kind, an account that does not exist (so no test disables a real one), the seeded campaign and release.</summary>
+    private Dictionary<string, string> Values(string device) => new()
+    {
+        ["device"] = device, ["kind"] = "records", ["user"] = "nobody", ["id"] = _campaign, ["name"] = "tiny-test", ["version"] = "1.0.0", ["sha256"] = _fleet.ReleaseSha256,
+    };
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, ApiRoute route, string url)
     {

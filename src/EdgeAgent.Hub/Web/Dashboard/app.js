@@ -132,6 +132,41 @@ async function reportsPage() {
   show(el("h2", {}, "Reports"), ...sections);
 }
 
+function percent(n) { return n + "%"; }
+
+async function rolloutsPage() {
+  const campaigns = await api("/rollouts");
+  show(el("h2", {}, "Rollouts"),
+    el("section", {}, campaigns.length
+      ? table(["campaign", "release", "target", "state", "wave", "devices", "committed", "failed", "reason"],
+        campaigns.map(c => [el("a", { href: "#/rollouts/" + encodeURIComponent(c.id) }, c.id), c.name + " " + c.version, c.target,
+          el("span", { class: "state-" + c.state }, c.state), c.wave + " of " + c.waves.length, c.target_devices, c.counts.committed || 0, c.counts.failed || 0, c.reason]), "rollouts-table")
+      : el("p", { id: "rollouts-none" }, "No rollout campaign yet. Create one with: edgehub rollout create")));
+}
+
+async function rolloutPage(id) {
+  const c = await api("/rollouts/" + encodeURIComponent(id));
+  const message = el("p", { id: "rollout-message", class: "error", role: "alert" });
+  const actions = session && session.role === "admin" ? ["pause", "resume", "abort"].map(a => el("button", { id: "rollout-" + a, type: "button", onclick: async () => {
+    message.textContent = "";
+    try { await api("/rollouts/" + encodeURIComponent(id) + "/" + a, { method: "POST" }); await rolloutPage(id); } catch (e) { message.textContent = e.message; }
+  } }, a)) : [];
+  show(
+    el("h2", { id: "rollout-title" }, "Campaign " + c.id + ": " + c.name + " " + c.version),
+    el("div", { class: "cards" },
+      card("state", c.state, "rollout-state"), card("target", c.target), card("devices", c.target_devices, "rollout-devices"),
+      card("committed", c.counts.committed || 0, "rollout-committed"), card("failed", c.counts.failed || 0, "rollout-failed"),
+      card("gates", "success ≥ " + percent(c.min_success) + ", halt > " + percent(c.halt_failures))),
+    el("p", { id: "rollout-reason" }, c.reason),
+    actions.length ? el("p", { class: "actions" }, actions, message) : "",
+    el("section", {}, el("h2", {}, "Waves"), table(["wave", "share", "cumulative", "devices", "committed", "failed", "in progress", "status"],
+      c.waves.map(w => [w.wave, percent(w.percent), w.cumulative, w.devices, w.committed, w.failed, w.in_progress, w.status]), "rollout-waves")),
+    el("section", {}, el("h2", {}, "Devices by state"), table(["state", "devices"], Object.entries(c.counts), "rollout-counts")),
+    el("section", {}, el("h2", {}, "Devices"), table(["device", "wave", "directive", "state", "reason", "detail", "board", "agent", "site"],
+      c.devices.map(d => [d.device_id, d.wave, d.directive ? d.directive + (d.directive_sent ? "" : " (unsent)") : null, el("span", { class: "state-" + d.status }, d.status), d.reason, d.detail, d.board, d.agent_version, d.site]), "rollout-device-table")),
+    el("section", {}, el("h2", {}, "History"), table(["time", "state", "wave", "reason"], c.events.map(e => [when(e.at_ms), e.state, e.wave, e.reason]), "rollout-events")));
+}
+
 async function route() {
   const hash = location.hash || "#/fleet";
   if (hash === "#/login") return loginPage();
@@ -142,7 +177,10 @@ async function route() {
   document.getElementById("who").textContent = session.user + " (" + session.role + (session.org ? ", " + session.org : "") + (session.site ? ", " + session.site : "") + ")";
   try {
     const device = hash.match(/^#\/devices\/(.+)$/);
+    const rollout = hash.match(/^#\/rollouts\/(.+)$/);
     if (device) await devicePage(decodeURIComponent(device[1]));
+    else if (rollout) await rolloutPage(decodeURIComponent(rollout[1]));
+    else if (hash === "#/rollouts") await rolloutsPage();
     else if (hash === "#/reports") await reportsPage();
     else await fleetPage();
   } catch (e) { if (e.message !== "not logged in") fail(e); }
