@@ -329,8 +329,8 @@ public sealed class UpdateCoordinator
         var verdict = ProbationGate.Evaluate(policy, _journal.Baseline, window.Figures);
         if (verdict.Passed)
         {
+            Prune(_journal.Candidate!.Name, _journal.Candidate, _journal.Previous, _journal.ServingRelease(_journal.Candidate.Name));
             await FireAsync(UpdateEvent.Passed, j => j with { Figures = verdict.Figures }, cancellationToken).ConfigureAwait(false);
-            Prune(_journal.Candidate!.Name, _journal.Candidate, _journal.Previous);
         }
         else
         {
@@ -397,16 +397,8 @@ public sealed class UpdateCoordinator
     /// <summary>The entry the pipeline runs; while the candidate itself serves (a resumed activation), the previous one's is the reference.</summary>
     private Contracts.Catalog.ModelEntry? ServingEntry(string model) => _host.Serving(model);
 
-    private async Task FailAsync(string reason, string detail, CancellationToken cancellationToken)
-    {
-        var rollsBack = UpdateStateMachine.Next(_journal.State, UpdateEvent.Failed) == UpdateState.RollingBack;
-        await FireAsync(UpdateEvent.Failed, Failing(reason, detail), cancellationToken).ConfigureAwait(false);
-        if (!rollsBack)
-        {
-            var c = _journal.Candidate!;
-            Prune(c.Name, _journal.ServingRelease(c.Name), _journal.Previous);
-        }
-    }
+    private Task FailAsync(string reason, string detail, CancellationToken cancellationToken) =>
+        FireAsync(UpdateEvent.Failed, Failing(reason, detail), cancellationToken);
 
     private Func<UpdateJournal, UpdateJournal> BootLoop() => Failing(
         UpdateFailures.BootLoop,
@@ -442,6 +434,12 @@ public sealed class UpdateCoordinator
         await _store.SaveAsync(next, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _journal, next);
         var c = next.Candidate!;
+        if (to == UpdateState.Failed)
+        {
+            // The candidate's files go, unless they serve or are the last-known-good.
+            Prune(c.Name, next.ServingRelease(c.Name), next.Previous);
+        }
+
         Log.Transition(_logger, next.Directive!.Campaign, c.Name, c.Version, UpdateStateMachine.Name(from), UpdateStateMachine.Name(to), step.Reason is { } r ? $" ({r}: {step.Detail})" : "");
         await ReportPendingAsync(cancellationToken).ConfigureAwait(false);
     }
