@@ -21,9 +21,13 @@ internal static class DevicesCommand
 
     private static Command Enroll()
     {
-        var device = new Option<string>("--device") { Description = "The unit's serial number (1-64 of A-Z a-z 0-9 . _ -).", Required = true };
+        var device = new Option<string?>("--device") { Description = "The unit's serial number (1-64 of A-Z a-z 0-9 . _ -); with --key." };
         var product = new Option<string>("--product") { Description = "Its product (SKU family) id (1-64 of A-Z a-z 0-9 . _ -).", Required = true };
-        var key = new Option<FileInfo>("--key") { Description = "The device's public key, a PEM 'PUBLIC KEY' of an EC P-256 key (edgeagent provision prints it).", Required = true };
+        var key = new Option<FileInfo?>("--key") { Description = "The device's public key, a PEM 'PUBLIC KEY' of an EC P-256 key (edgeagent provision prints it); with --device." };
+        var keyDir = new Option<DirectoryInfo?>("--key-dir")
+        {
+            Description = "Enrol a batch instead: every {serial}.pub.pem file in this directory is the key of device {serial} of --product. Each is checked before any is stored.",
+        };
         var db = CommonOptions.Database();
         var command = new Command(
             "enroll",
@@ -32,46 +36,82 @@ internal static class DevicesCommand
         command.Options.Add(device);
         command.Options.Add(product);
         command.Options.Add(key);
+        command.Options.Add(keyDir);
         command.Options.Add(db);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var (d, p, k) = (parse.GetValue(device)!, parse.GetValue(product)!, parse.GetValue(key)!);
-            foreach (var (name, value) in new[] { ("--device", d), ("--product", p) })
+            var (d, p, k, dir) = (parse.GetValue(device), parse.GetValue(product)!, parse.GetValue(key), parse.GetValue(keyDir));
+            if ((dir is null) == (d is null || k is null) || (dir is not null && (d is not null || k is not null)))
             {
-                if (!RecordCodec.IsValidId(value))
-                {
-                    error.WriteLine($"error: {name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -");
-                    return ExitCodes.BadInput;
-                }
-            }
-
-            string text;
-            try
-            {
-                text = File.ReadAllText(k.FullName);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"error: --key {k.FullName}: {e.Message}");
+                error.WriteLine("error: give --device and --key for one device, or --key-dir for a batch (not both)");
                 return ExitCodes.BadInput;
             }
 
-            if (!DeviceKeys.TryRead(text, out var pem, out var keyId, out var problem))
+            IEnumerable<(string Device, string KeyFile)> keys = dir is null
+                ? [(d!, k!.FullName)]
+                : Directory.Exists(dir.FullName)
+                    ? Directory.EnumerateFiles(dir.FullName, "*.pub.pem").Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f)[..^".pub.pem".Length], f))
+                    : [];
+            var rows = new List<DeviceRow>();
+            var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var (serial, file) in keys)
             {
-                error.WriteLine($"error: --key {k.FullName}: {problem}");
+                foreach (var (name, value) in new[] { (dir is null ? "--device" : $"--key-dir {file}: serial", serial), ("--product", p) })
+                {
+                    if (!RecordCodec.IsValidId(value))
+                    {
+                        error.WriteLine($"error: {name} '{value}' must be 1-64 of A-Z a-z 0-9 . _ -");
+                        return ExitCodes.BadInput;
+                    }
+                }
+
+                string text;
+                try
+                {
+                    text = File.ReadAllText(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"error: --key {file}: {e.Message}");
+                    return ExitCodes.BadInput;
+                }
+
+                if (!DeviceKeys.TryRead(text, out var pem, out var keyId, out var problem))
+                {
+                    error.WriteLine($"error: --key {file}: {problem}");
+                    return ExitCodes.BadInput;
+                }
+
+                rows.Add(new DeviceRow(serial, p, pem, keyId, now));
+            }
+
+            if (rows.Count == 0)
+            {
+                error.WriteLine($"error: --key-dir {dir!.FullName}: no {{serial}}.pub.pem file there");
                 return ExitCodes.BadInput;
             }
 
             try
             {
                 using var store = HubStore.Open(parse.GetValue(db)!);
-                var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-                var added = store.Enroll(new DeviceRow(d, p, pem, keyId, now));
-                output.WriteLine(added
-                    ? $"enrolled device {d} of product {p} with key {keyId}"
-                    : $"device {d} of product {p} is already enrolled with key {keyId}; nothing changed");
+                foreach (var row in rows)
+                {
+                    var added = store.Enroll(row);
+                    if (rows.Count == 1)
+                    {
+                        output.WriteLine(added
+                            ? $"enrolled device {row.DeviceId} of product {p} with key {row.KeyId}"
+                            : $"device {row.DeviceId} of product {p} is already enrolled with key {row.KeyId}; nothing changed");
+                    }
+                }
+
+                if (rows.Count > 1)
+                {
+                    output.WriteLine($"enrolled {rows.Count} devices of product {p} from {dir!.FullName}");
+                }
+
                 return ExitCodes.Ok;
             }
             catch (InvalidOperationException e)

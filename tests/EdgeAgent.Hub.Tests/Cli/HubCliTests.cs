@@ -44,6 +44,34 @@ public sealed class HubCliTests : IDisposable
         Assert.Contains("already enrolled", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enroll_KeyDirectory_EnrolsEverySerialInIt()
+    {
+        using var second = new TestDevice("GL-0201");
+        Directory.CreateDirectory(_dir.Combine("keys"));
+        WriteKey(_device.PublicKeyPem, Path.Combine("keys", $"{_device.DeviceId}.pub.pem"));
+        WriteKey(second.PublicKeyPem, Path.Combine("keys", $"{second.DeviceId}.pub.pem"));
+
+        var result = await RunAsync("devices", "enroll", "--product", _device.ProductId, "--key-dir", _dir.Combine("keys"), "--db", Db);
+        var list = await RunAsync("devices", "list", "--db", Db);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("enrolled 2 devices", result.Output, StringComparison.Ordinal);
+        Assert.Contains(_device.DeviceId, list.Output, StringComparison.Ordinal);
+        Assert.Contains(second.DeviceId, list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enroll_KeyDirectoryAndDevice_RefusedNamingBoth()
+    {
+        var result = await RunAsync("devices", "enroll", "--device", "GL-1", "--product", "p", "--key-dir", _dir.Path, "--db", Db);
+        var empty = await RunAsync("devices", "enroll", "--product", "p", "--key-dir", _dir.Path, "--db", Db);
+
+        Assert.Equal((2, 2), (result.Code, empty.Code));
+        Assert.Contains("--key-dir", result.Error, StringComparison.Ordinal);
+        Assert.Contains("no {serial}.pub.pem", empty.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bad id!", "-----BEGIN PUBLIC KEY-----", "--device")]
     [InlineData("GL-1", "not a pem", "--key")]
