@@ -68,3 +68,10 @@ public sealed record UpdateSettings(string ReleasesDirectory, ReleaseTrust Trust
 
     public string ReleasePath(string name, string sha256) => Path.Combine(ReleasesDirectory, name, sha256 + ".release.json");
 }
+
+/// <summary>Where the MQTT adapter hands a model directive it received (the update coordinator).</summary>
+public interface IModelDirectiveSink
+{
+    /// <summary>Never blocks; any thread.</summary>
+    void Offer(ModelDirective directive);
+}

@@ -25,10 +25,11 @@ namespace EdgeAgent.Core.Updates;
 /// Records of transitions persisted but not yet written (a crash in between) are written at the next start. Directives
 /// are acted on once per (campaign, action), remembered in the journal. One instance per agent; all state is in it.
 /// </summary>
-public sealed class UpdateCoordinator
+public sealed class UpdateCoordinator : IModelDirectiveSink
 {
     private readonly IUpdateJournalStore _store;
     private readonly IArtifactDownloader _downloader;
+    private readonly IReleaseFetcher _releases;
     private readonly IUpdateHost _host;
     private readonly IUpdateEvidence _evidence;
     private readonly UpdateSettings _settings;
@@ -42,10 +43,11 @@ public sealed class UpdateCoordinator
     private DownloadProgress? _progress;
 
     public UpdateCoordinator(
-        IUpdateJournalStore store, IArtifactDownloader downloader, IUpdateHost host, IUpdateEvidence evidence, UpdateSettings settings, TimeProvider time, ILogger logger)
+        IUpdateJournalStore store, IArtifactDownloader downloader, IReleaseFetcher releases, IUpdateHost host, IUpdateEvidence evidence, UpdateSettings settings, TimeProvider time, ILogger logger)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _downloader = downloader ?? throw new ArgumentNullException(nameof(downloader));
+        _releases = releases ?? throw new ArgumentNullException(nameof(releases));
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _evidence = evidence ?? throw new ArgumentNullException(nameof(evidence));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
@@ -195,7 +197,9 @@ public sealed class UpdateCoordinator
         {
             if (!File.Exists(releasePath))
             {
-                await _downloader.DownloadAsync(new DownloadRequest(new Uri(d.ManifestUrl), releasePath, UpdateSettings.MaxReleaseBytes, null), null, cancellationToken).ConfigureAwait(false);
+                var bytes = await _releases.FetchAsync(new Uri(d.ManifestUrl), UpdateSettings.MaxReleaseBytes, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllBytesAsync(releasePath + ".tmp", bytes, cancellationToken).ConfigureAwait(false);
+                File.Move(releasePath + ".tmp", releasePath, overwrite: true);
             }
 
             if (!File.Exists(artifactPath) || new FileInfo(artifactPath).Length != d.Size)

@@ -89,8 +89,14 @@ internal sealed class MemoryJournalStore : IUpdateJournalStore
 }
 
 /// <summary>Serves bytes by URL; can fail with a reason, or serve other bytes than the release's.</summary>
-internal sealed class FakeDownloader : IArtifactDownloader
+internal sealed class FakeDownloader : IArtifactDownloader, IReleaseFetcher
 {
+    public Task<byte[]> FetchAsync(Uri url, long maxBytes, CancellationToken cancellationToken)
+    {
+        Requests.Add(new DownloadRequest(url, "", maxBytes, null));
+        return Files.TryGetValue(url.ToString(), out var bytes) ? Task.FromResult(bytes) : throw new DownloadException(UpdateFailures.Download, $"{url}: 404");
+    }
+
     public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
     public string? FailReason { get; set; }

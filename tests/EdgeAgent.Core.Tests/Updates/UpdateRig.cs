@@ -111,7 +111,7 @@ internal sealed class UpdateRig : IAsyncDisposable
             Host.PutInService(journal.ServingRelease(Model)?.Sha256 ?? CatalogSha);
         }
 
-        Coordinator = new UpdateCoordinator(Store, Downloader, Host, Evidence, new UpdateSettings(ReleasesDirectory, Trust, "generic", "0.1.0", bootLimit), Time, NullLogger.Instance);
+        Coordinator = new UpdateCoordinator(Store, Downloader, Downloader, Host, Evidence, new UpdateSettings(ReleasesDirectory, Trust, "generic", "0.1.0", bootLimit), Time, NullLogger.Instance);
         var stop = new CancellationTokenSource();
         var run = Coordinator.RunAsync(stop.Token);
         _runs.Add((run, stop));
