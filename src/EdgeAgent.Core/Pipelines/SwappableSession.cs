@@ -34,6 +34,9 @@ public sealed class SwappableSession : IInferenceSession
     /// <summary>The version label that serves new calls (a release version, or empty for the catalog pin).</summary>
     public string Version => Volatile.Read(ref _current).Version;
 
+    /// <summary>The version label of the session the last (or current) call ran on.</summary>
+    public string CallVersion => (_pinned ?? Volatile.Read(ref _current)).Version;
+
     /// <summary>The SHA-256 of the model that serves new calls.</summary>
     public string Sha256 => Volatile.Read(ref _current).Session.Entry.Sha256;
 
