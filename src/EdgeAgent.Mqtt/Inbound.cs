@@ -7,5 +7,7 @@ internal abstract record Inbound
 
     public sealed record ClockReply(byte[] Payload, long ReceivedMonoMs) : Inbound;
 
+    public sealed record ModelCommand(byte[] Payload) : Inbound;
+
     public sealed record Disconnected(string Reason) : Inbound;
 }

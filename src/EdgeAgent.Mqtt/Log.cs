@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(5015, LogLevel.Warning, "Stopping with records unacknowledged: the hub acknowledged up to seq {AckedSeq} of {Head} within {Timeout}; the rest goes at the next start")]
     public static partial void DrainIncomplete(ILogger logger, long ackedSeq, long head, TimeSpan timeout);
+
+    [LoggerMessage(5016, LogLevel.Warning, "Ignored a model directive that is not one: {Problem}")]
+    public static partial void DirectiveIgnored(ILogger logger, string problem);
+
+    [LoggerMessage(5017, LogLevel.Information, "Model directive received: campaign {Campaign}, {Action} {Name} {Version}")]
+    public static partial void DirectiveReceived(ILogger logger, string campaign, string action, string name, string version);
 }

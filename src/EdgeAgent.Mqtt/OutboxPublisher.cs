@@ -4,6 +4,7 @@ using EdgeAgent.Contracts.Records;
 using EdgeAgent.Core.Ledger;
 using EdgeAgent.Core.Outbox;
 using EdgeAgent.Core.Time;
+using EdgeAgent.Core.Updates;
 using EdgeAgent.Mqtt.Acks;
 using EdgeAgent.Mqtt.Connection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +33,9 @@ public sealed class OutboxPublisher : BackgroundService
     private readonly ReconnectBackoff _backoff;
     private readonly StatusBoard _status;
     private readonly string _clientId;
+    private readonly IModelDirectiveSink? _directives;
 
+    /// <param name="directives">Where model directives from <c>cmd/model</c> go; without it the topic is not subscribed.</param>
     public OutboxPublisher(
         IOutbox outbox,
         ICheckpointSigner signer,
@@ -40,8 +43,9 @@ public sealed class OutboxPublisher : BackgroundService
         AppendSignal signal,
         IOptions<MqttOptions> options,
         TimeProvider time,
-        ILogger<OutboxPublisher> logger)
-        : this(outbox, signer, party, signal, options, time, logger, Random.Shared)
+        ILogger<OutboxPublisher> logger,
+        IModelDirectiveSink? directives = null)
+        : this(outbox, signer, party, signal, options, time, logger, Random.Shared, directives)
     {
     }
 
@@ -54,8 +58,10 @@ public sealed class OutboxPublisher : BackgroundService
         IOptions<MqttOptions> options,
         TimeProvider time,
         ILogger<OutboxPublisher> logger,
-        Random jitter)
+        Random jitter,
+        IModelDirectiveSink? directives = null)
     {
+        _directives = directives;
         ArgumentNullException.ThrowIfNull(options);
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
         _signer = signer ?? throw new ArgumentNullException(nameof(signer));
@@ -102,6 +108,7 @@ public sealed class OutboxPublisher : BackgroundService
         var broker = _options.Endpoint.ToString();
         var ackTopic = Topics.Ack(_signer.ProductId, _signer.DeviceId);
         var clockTopic = Topics.Command(_signer.ProductId, _signer.DeviceId, Topics.ClockCommand);
+        var modelTopic = _directives is null ? null : Topics.Command(_signer.ProductId, _signer.DeviceId, Topics.ModelCommand);
         var inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
         var tracker = new AckTracker(_options.AckTimeout, _time);
         var filter = new AckFilter(_signer.DeviceId, _logger);
@@ -118,6 +125,10 @@ public sealed class OutboxPublisher : BackgroundService
             else if (topic == clockTopic)
             {
                 inbox.Writer.TryWrite(new Inbound.ClockReply(e.ApplicationMessage.Payload.ToArray(), _party.MonoMs));
+            }
+            else if (topic == modelTopic)
+            {
+                inbox.Writer.TryWrite(new Inbound.ModelCommand(e.ApplicationMessage.Payload.ToArray()));
             }
 
             return Task.CompletedTask;
@@ -140,13 +151,13 @@ public sealed class OutboxPublisher : BackgroundService
                 var connected = false;
                 try
                 {
-                    await ConnectAsync(client, ackTopic, clockTopic, tracker, stoppingToken).ConfigureAwait(false);
+                    await ConnectAsync(client, ackTopic, clockTopic, modelTopic, tracker, stoppingToken).ConfigureAwait(false);
                     connected = true;
                     _backoff.Reset();
                     sessions++;
                     var reconnects = sessions - 1;
                     _status.Update(s => s with { Connected = true, Reconnects = reconnects });
-                    var session = new PublishSession(client, inbox.Reader, _outbox, _signer, _party, _signal, _options, tracker, filter, _status, _time, _logger);
+                    var session = new PublishSession(client, inbox.Reader, _outbox, _signer, _party, _signal, _options, tracker, filter, _status, _time, _logger, _directives);
                     await session.RunAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -179,7 +190,7 @@ public sealed class OutboxPublisher : BackgroundService
         }
     }
 
-    private async Task ConnectAsync(IMqttClient client, string ackTopic, string clockTopic, AckTracker tracker, CancellationToken cancellationToken)
+    private async Task ConnectAsync(IMqttClient client, string ackTopic, string clockTopic, string? modelTopic, AckTracker tracker, CancellationToken cancellationToken)
     {
         var result = await client.ConnectAsync(ClientOptions.Build(_options, _clientId), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -187,10 +198,16 @@ public sealed class OutboxPublisher : BackgroundService
             throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
         }
 
-        var subscribe = new MqttClientSubscribeOptionsBuilder()
+        var builder = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(ackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(clockTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+            .WithTopicFilter(clockTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (modelTopic is not null)
+        {
+            // Retained: the broker delivers the hub's current directive at every subscribe; the coordinator acts on it once.
+            builder = builder.WithTopicFilter(modelTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribe = builder.Build();
         var subscribed = await client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {

@@ -29,7 +29,8 @@ internal sealed class PublishSession(
     AckFilter filter,
     StatusBoard status,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    EdgeAgent.Core.Updates.IModelDirectiveSink? directives = null)
 {
     private readonly BatchPlanner _planner = new(signer, options.BatchMaxBytes);
     private readonly ClockSyncExchange _clock = new();
@@ -151,6 +152,9 @@ internal sealed class PublishSession(
             case Inbound.ClockReply c:
                 await HandleClockReplyAsync(c, cancellationToken).ConfigureAwait(false);
                 return true;
+            case Inbound.ModelCommand m:
+                HandleModelCommand(m.Payload);
+                return true;
             default:
                 return true;
         }
@@ -195,6 +199,23 @@ internal sealed class PublishSession(
 
         await party.RecordAsync(sample, cancellationToken).ConfigureAwait(false);
         Log.ClockSynced(logger, sample.Boot, sample.OffsetMs, sample.ErrorMs);
+    }
+
+    private void HandleModelCommand(byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return; // the hub cleared its retained directive
+        }
+
+        if (Contracts.Releases.ModelDirective.TryParse(payload, out var error) is not { } directive)
+        {
+            Log.DirectiveIgnored(logger, error!);
+            return;
+        }
+
+        Log.DirectiveReceived(logger, directive.Campaign, directive.Action, directive.Name, directive.Version);
+        directives?.Offer(directive);
     }
 
     private void UpdateCursor() => status.Update(s => s with { SentSeq = tracker.Cursor, AckedSeq = tracker.Acked });

@@ -32,3 +32,14 @@ public interface IArtifactDownloader
     /// <exception cref="DownloadException">The download cannot finish; the reason says why.</exception>
     Task DownloadAsync(DownloadRequest request, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Fetches a release's signed <c>release.json</c>: a small file whose size the directive does not give (so it is not an
+/// <see cref="IArtifactDownloader"/> download, which needs the exact size). Implemented over HTTP by the agent.
+/// </summary>
+public interface IReleaseFetcher
+{
+    /// <summary>The file's bytes.</summary>
+    /// <exception cref="DownloadException">It cannot be fetched, or is larger than <paramref name="maxBytes"/> (<c>download.failed</c>).</exception>
+    Task<byte[]> FetchAsync(Uri url, long maxBytes, CancellationToken cancellationToken);
+}

@@ -45,6 +45,7 @@ internal static class StatusCommand
                 chain:      head seq {status.HeadSeq}, sent up to {status.SentSeq}, acknowledged by the hub up to {status.AckedSeq}{(status.LastAckMs is { } ack ? $" (last ack {DateTimeOffset.FromUnixTimeMilliseconds(ack).ToString("u", CultureInfo.InvariantCulture)})" : "")}
                 queue:      evidence {status.EvidenceRecords} record(s) / {status.EvidenceBytes} B, telemetry {status.TelemetryRecords} record(s) / {status.TelemetryBytes} B
                 time:       {status.TimeSource}
+                update:     {status.UpdateState}{(status.Update is { } u ? $" ({u})" : "")}{(status.UpdateDownload is { } dl ? $", downloaded {dl}" : "")}{(status.UpdateReason is { } why ? $", {why}" : "")}
                 last error: {status.LastError ?? "none"}
                 """));
             return running ? ExitCodes.Ok : ExitCodes.Failure;

@@ -40,14 +40,55 @@ internal static class InferJobs
 
     private static bool IsOcr(ModelEntry entry) => entry.Task is "text-detection" or "text-recognition";
 
+    /// <summary>An installed release that serves instead of a catalog model's pin: its entry, its file and its version.</summary>
+    public sealed record InstalledModel(ModelEntry Entry, string Path, string Version);
+
+    /// <summary>The installed release that serves <paramref name="catalogEntry"/>'s model, checked, or null for the catalog pin.</summary>
+    public delegate Task<InstalledModel?> InstalledLookup(ModelEntry catalogEntry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the job. Each model runs behind a <see cref="SwappableSession"/> (counted into <paramref name="usage"/>),
+    /// registered in <paramref name="sessions"/> when given so that an update can swap it; <paramref name="installed"/>
+    /// says when an installed release serves instead of the catalog's pin.
+    /// </summary>
     public static async Task<InferJob> OpenAsync(
-        string name, ModelCatalog catalog, ModelCache cache, OnnxModelLoader loader, InferenceUsage usage, CancellationToken ct)
+        string name, ModelCatalog catalog, ModelCache cache, OnnxModelLoader loader, InferenceUsage usage, CancellationToken ct,
+        SessionRegistry? sessions = null, InstalledLookup? installed = null)
     {
+        var opened = new List<SwappableSession>();
         async Task<IInferenceSession> Load(ModelEntry entry, string? file = null)
         {
-            var session = file is null ? await loader.LoadAsync(cache, entry, ct).ConfigureAwait(false) : loader.Load(entry, file);
-            return new MeteredSession(session, usage.For(entry.Name));
+            var release = file is null && installed is not null ? await installed(entry, ct).ConfigureAwait(false) : null;
+            var session = release is not null ? loader.Load(release.Entry, release.Path)
+                : file is null ? await loader.LoadAsync(cache, entry, ct).ConfigureAwait(false)
+                : loader.Load(entry, file);
+            var swappable = new SwappableSession(session, usage.For(entry.Name), release?.Version ?? "");
+            sessions?.Register(entry.Name, swappable);
+            opened.Add(swappable);
+            return swappable;
         }
+
+        try
+        {
+            var job = await OpenCoreAsync(name, catalog, cache, Load, ct).ConfigureAwait(false);
+            job.Registry = sessions;
+            return job;
+        }
+        catch
+        {
+            foreach (var s in opened)
+            {
+                sessions?.Unregister(s);
+                s.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<InferJob> OpenCoreAsync(string name, ModelCatalog catalog, ModelCache cache, Func<ModelEntry, string?, Task<IInferenceSession>> load, CancellationToken ct)
+    {
+        Task<IInferenceSession> Load(ModelEntry entry, string? file = null) => load(entry, file);
 
         string? file = null;
         ModelEntry? entry;
@@ -95,12 +136,20 @@ internal static class InferJobs
     {
         public IReadOnlyList<string> Extensions { get; } = extensions;
 
+        /// <summary>Where its sessions are registered for updates (they are taken out at dispose).</summary>
+        internal SessionRegistry? Registry { get; set; }
+
         public abstract InferResult Run(string file);
 
         public void Dispose()
         {
             foreach (var s in sessions)
             {
+                if (s is SwappableSession swappable)
+                {
+                    Registry?.Unregister(swappable);
+                }
+
                 s.Dispose();
             }
 

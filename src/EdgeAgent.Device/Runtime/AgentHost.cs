@@ -91,6 +91,16 @@ internal static class AgentHost
             return Cli.ExitCodes.BadInput;
         }
 
+        try
+        {
+            _ = services.GetRequiredService<Contracts.Releases.ReleaseTrust>();
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"error: Updates:TrustedKeys: {e.Message}").ConfigureAwait(false);
+            return Cli.ExitCodes.BadInput;
+        }
+
         var slot = services.GetRequiredService<RuntimeSlot>();
         try
         {
@@ -98,6 +108,7 @@ internal static class AgentHost
                 services.GetRequiredService<IOptions<AgentOptions>>().Value,
                 services.GetRequiredService<IOptions<OutboxOptions>>().Value,
                 services.GetRequiredService<IOptions<ModelsOptions>>().Value,
+                services.GetRequiredService<IOptions<Updates.UpdatesOptions>>().Value,
                 builder.Configuration,
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILoggerFactory>(),
@@ -123,6 +134,17 @@ internal static class AgentHost
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Updates.UpdatesOptions>().BindConfiguration(Updates.UpdatesOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Updates.Download.DownloaderOptions>().BindConfiguration(Updates.Download.DownloaderOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<Updates.UpdatesOptions>>().Value;
+            return Contracts.Releases.ReleaseTrust.FromPemFiles(o.TrustedKeys, o.RevokedKeys);
+        });
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<Updates.PipelineReadiness>();
+        services.AddSingleton<Updates.UpdateService>();
+        services.AddSingleton<Core.Updates.IModelDirectiveSink>(sp => sp.GetRequiredService<Updates.UpdateService>());
 
         // The runtime is opened after the options were validated and before the host starts; components reach it here.
         services.AddSingleton<RuntimeSlot>();
@@ -139,6 +161,7 @@ internal static class AgentHost
         services.AddHostedService<AgentLifecycle>();
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<PipelineRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
     }
 

@@ -23,9 +23,15 @@ internal sealed class AgentRuntime : IAsyncDisposable
     private readonly ECDsa _key;
     private readonly AgentOptions _options;
 
-    private AgentRuntime(DeviceIdentity identity, ECDsa key, IOutbox outbox, DeviceLedger ledger, DeviceClock clock, AppendSignal signal, AgentOptions options, bool uncleanShutdown, ActiveModels models)
+    private readonly Lock _modelsGate = new();
+    private readonly Updates.UpdatesOptions _updates;
+
+    private AgentRuntime(DeviceIdentity identity, ECDsa key, IOutbox outbox, DeviceLedger ledger, DeviceClock clock, AppendSignal signal, AgentOptions options, bool uncleanShutdown, ActiveModels models, Core.Updates.UpdateJournal journal, Updates.UpdatesOptions updates)
     {
         Models = models;
+        CurrentModels = models;
+        UpdateJournal = journal;
+        _updates = updates;
         Identity = identity;
         _key = key;
         Outbox = outbox;
@@ -49,13 +55,25 @@ internal sealed class AgentRuntime : IAsyncDisposable
     /// <summary>The models this start runs, by catalog name and pinned hash, and their digest (the records' <c>model</c>).</summary>
     public ActiveModels Models { get; }
 
+    /// <summary>The models that serve now: <see cref="Models"/> until an update or rollback changes one.</summary>
+    public ActiveModels CurrentModels { get; private set; }
+
+    /// <summary>The update journal as this start found it (after the start bookkeeping): which releases serve.</summary>
+    public Core.Updates.UpdateJournal UpdateJournal { get; }
+
+    /// <summary>The agent's version (MAJOR.MINOR.PATCH, from the assembly's informational version).</summary>
+    public static string AgentVersion { get; } = (typeof(AgentRuntime).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        is [System.Reflection.AssemblyInformationalVersionAttribute a, ..] ? a.InformationalVersion : "0.0.0").Split('+')[0];
+
+    public static string JournalPath(AgentOptions options) => Path.Combine(options.StateDirectory, "update-journal.json");
+
     /// <summary>The previous run ended without a clean stop (a crash, kill -9 or power loss).</summary>
     public bool UncleanShutdown { get; }
 
     /// <exception cref="DeviceNotProvisionedException">No identity or key, or no consent to collection.</exception>
     /// <exception cref="IOException">The outbox cannot be opened (held by another agent, not an outbox, a newer schema).</exception>
     public static async Task<AgentRuntime> OpenAsync(
-        AgentOptions options, OutboxOptions outboxOptions, ModelsOptions models, IConfiguration configuration, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        AgentOptions options, OutboxOptions outboxOptions, ModelsOptions models, Updates.UpdatesOptions updates, IConfiguration configuration, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (identity, key) = new IdentityStore(options.StateDirectory, time).Load();
         IOutbox? outbox = null;
@@ -70,11 +88,13 @@ internal sealed class AgentRuntime : IAsyncDisposable
             outbox = await SqliteOutboxFactory.OpenAsync(options.OutboxPath, outboxOptions, time, loggers.CreateLogger("EdgeAgent.Storage.Outbox"), cancellationToken).ConfigureAwait(false);
             var clock = new DeviceClock(time, SystemClockTrustOf(options.SystemClock));
             var signal = new AppendSignal();
-            var active = ActiveModelsOf(models);
+            // Before any model loads: a start inside activation/probation is counted, and at the limit the previous version serves.
+            var journal = await Core.Updates.UpdateCoordinator.PrepareStartAsync(new Updates.FileUpdateJournalStore(JournalPath(options)), updates.BootLimit, cancellationToken).ConfigureAwait(false);
+            var active = ActiveModelsOf(models, journal);
             var ledger = await DeviceLedger.OpenAsync(outbox, identity, key, clock, Digests(active, configuration), signal, loggers.CreateLogger<DeviceLedger>(), cancellationToken).ConfigureAwait(false);
             var unclean = File.Exists(options.RunningMarkerPath);
             await File.WriteAllTextAsync(options.RunningMarkerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            return new AgentRuntime(identity, key, outbox, ledger, clock, signal, options, unclean, active);
+            return new AgentRuntime(identity, key, outbox, ledger, clock, signal, options, unclean, active, journal, updates);
         }
         catch
         {
@@ -96,6 +116,8 @@ internal sealed class AgentRuntime : IAsyncDisposable
             j.WriteString("state", "on");
             j.WriteNumber("boot", Ledger.Boot);
             j.WriteString("previous_shutdown", UncleanShutdown ? "unclean" : "clean");
+            j.WriteString("board", _updates.Board);
+            j.WriteString("agent_version", AgentVersion);
         }), cancellationToken).ConfigureAwait(false);
 
         if (!Ledger.IsActivated)
@@ -128,7 +150,10 @@ internal sealed class AgentRuntime : IAsyncDisposable
             return;
         }
 
-        var reason = previous is null ? "first_start" : "configuration";
+        // A start that loads the previous version of an update (rolling back, or the boot-loop limit) is a rollback.
+        var reason = previous is null ? "first_start"
+            : UpdateJournal.State == Core.Updates.UpdateState.RollingBack || (UpdateJournal.State is Core.Updates.UpdateState.Activating or Core.Updates.UpdateState.Probation && UpdateJournal.Boots >= _updates.BootLimit) ? "rollback"
+            : "configuration";
         await Ledger.AppendAsync(RecordTypes.ModelChanged, RecordData.Of(j =>
         {
             j.WriteString("reason", reason);
@@ -153,6 +178,42 @@ internal sealed class AgentRuntime : IAsyncDisposable
         await File.WriteAllTextAsync(path + ".tmp", Models.Digest, cancellationToken).ConfigureAwait(false);
         File.Move(path + ".tmp", path, overwrite: true);
         Log.ModelsChanged(logger, reason, previous ?? "none", Models.Digest);
+    }
+
+    /// <summary>
+    /// An update or rollback put <paramref name="sha256"/> into service for <paramref name="model"/>: a <c>model.changed</c>
+    /// record (reason, the model-set digests before and after, the models), the ledger's model digest, and the
+    /// <c>active-models</c> file (written after the record is durable).
+    /// </summary>
+    public async Task RecordModelUpdateAsync(string reason, string model, string sha256, ILogger logger, CancellationToken cancellationToken)
+    {
+        ActiveModels before, after;
+        lock (_modelsGate)
+        {
+            before = CurrentModels;
+            var hashes = new SortedDictionary<string, string>(before.Hashes.ToDictionary(), StringComparer.Ordinal) { [model] = sha256 };
+            after = before with { Hashes = hashes, Digest = LedgerDigests.OfModels(hashes.Values) };
+            CurrentModels = after;
+        }
+
+        await Ledger.AppendAsync(RecordTypes.ModelChanged, RecordData.Of(j =>
+        {
+            j.WriteString("reason", reason);
+            j.WriteString("from", before.Digest);
+            j.WriteString("to", after.Digest);
+            j.WriteStartObject("models");
+            foreach (var (name, sha) in after.Hashes)
+            {
+                j.WriteString(name, sha);
+            }
+
+            j.WriteEndObject();
+        }), cancellationToken).ConfigureAwait(false);
+        Ledger.SetModelDigest(after.Digest);
+        var path = Path.Combine(_options.StateDirectory, "active-models");
+        await File.WriteAllTextAsync(path + ".tmp", after.Digest, cancellationToken).ConfigureAwait(false);
+        File.Move(path + ".tmp", path, overwrite: true);
+        Log.ModelsChanged(logger, reason, before.Digest, after.Digest);
     }
 
     /// <summary>
@@ -221,13 +282,14 @@ internal sealed class AgentRuntime : IAsyncDisposable
     };
 
     /// <summary>The configured pipelines' catalog models (ppocr is its detection and recognition models).</summary>
-    private static ActiveModels ActiveModelsOf(ModelsOptions models)
+    private static ActiveModels ActiveModelsOf(ModelsOptions models, Core.Updates.UpdateJournal journal)
     {
         var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var catalog = models.Pipelines.Count > 0 ? CatalogReader.Load(models.Catalog) : null;
         foreach (var entry in models.Pipelines.SelectMany(p => InferJobs.EntriesOf(p.Model, catalog!)))
         {
-            hashes[entry.Name] = entry.Sha256;
+            // An installed release serves instead of the catalog's pin when the journal says so.
+            hashes[entry.Name] = journal.ServingRelease(entry.Name)?.Sha256 ?? entry.Sha256;
         }
 
         return new ActiveModels(catalog, hashes, LedgerDigests.OfModels(hashes.Values));

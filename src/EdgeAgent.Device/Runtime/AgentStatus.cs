@@ -57,6 +57,22 @@ internal sealed record AgentStatus
     [JsonPropertyName("time_src")]
     public required string TimeSource { get; init; }
 
+    /// <summary>The model update state (<c>idle</c> when none ever ran), as the <c>model.update</c> records spell it.</summary>
+    [JsonPropertyName("update_state")]
+    public string UpdateState { get; init; } = "idle";
+
+    /// <summary>The update's campaign, model and version, e.g. <c>c-7 silero-vad 5.1.0</c>; null when none ever ran.</summary>
+    [JsonPropertyName("update")]
+    public string? Update { get; init; }
+
+    /// <summary>Why the last update failed, if it did.</summary>
+    [JsonPropertyName("update_reason")]
+    public string? UpdateReason { get; init; }
+
+    /// <summary>Bytes of the download in progress, and of how many.</summary>
+    [JsonPropertyName("update_download")]
+    public string? UpdateDownload { get; init; }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, AgentStatusJsonContext.Default.AgentStatus);
 
     public static AgentStatus? Read(string path)

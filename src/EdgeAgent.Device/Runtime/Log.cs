@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(4011, LogLevel.Information, "Device {Device} commissioned at site {Site} (before: {Previous}); written down as deployment.commissioned")]
     public static partial void Commissioned(ILogger logger, string device, string site, string previous);
+
+    [LoggerMessage(4012, LogLevel.Warning, "Model update run failed in state {State}; running it again in {Delay}")]
+    public static partial void UpdateRunFailed(ILogger logger, string state, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(4013, LogLevel.Warning, "Installed release {Release} of {Model} cannot serve ({Reason}); its catalog pin serves instead")]
+    public static partial void InstalledRefused(ILogger logger, string release, string model, string reason);
 }

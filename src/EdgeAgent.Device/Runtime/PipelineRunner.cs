@@ -21,16 +21,19 @@ namespace EdgeAgent.Device.Runtime;
 /// other pipelines go on.
 /// </summary>
 internal sealed class PipelineRunner(
-    AgentRuntime runtime, UsageAccountant usage, InferenceUsage inference, IOptions<ModelsOptions> options, TimeProvider time, ILogger<PipelineRunner> logger)
+    AgentRuntime runtime, UsageAccountant usage, InferenceUsage inference, SessionRegistry sessions, Updates.PipelineReadiness ready, Updates.UpdateService updates,
+    IOptions<ModelsOptions> options, TimeProvider time, ILogger<PipelineRunner> logger)
     : BackgroundService
 {
     private readonly ModelsOptions _options = options.Value;
+    private int _opened;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_options.Pipelines.Count == 0)
         {
             usage.SetMode(UsageMode.Idle);
+            ready.SetLoaded();
             return;
         }
 
@@ -47,13 +50,16 @@ internal sealed class PipelineRunner(
         InferJobs.InferJob job;
         try
         {
-            job = await InferJobs.OpenAsync(spec.Model, catalog, cache, loader, inference, stoppingToken).ConfigureAwait(false);
+            job = await InferJobs.OpenAsync(spec.Model, catalog, cache, loader, inference, stoppingToken, sessions, (entry, ct) => InstalledAsync(spec, entry, ct)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ModelRefusedException or CatalogException or IOException)
         {
+            Opened();
             await FaultAsync(spec, "model.refused", "inference", e.Message, stoppingToken).ConfigureAwait(false);
             return;
         }
+
+        Opened();
 
         using (job)
         {
@@ -94,6 +100,36 @@ internal sealed class PipelineRunner(
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Every pipeline tried to load: the update service may act now.</summary>
+    private void Opened()
+    {
+        if (Interlocked.Increment(ref _opened) == _options.Pipelines.Count)
+        {
+            ready.SetLoaded();
+        }
+    }
+
+    /// <summary>The installed release the journal says serves this model, checked again; its catalog pin if none (or it is refused).</summary>
+    private async Task<InferJobs.InstalledModel?> InstalledAsync(PipelineSpec spec, ModelEntry entry, CancellationToken cancellationToken)
+    {
+        if (runtime.UpdateJournal.ServingRelease(entry.Name) is not { } release)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (installed, path) = await updates.Releases.CheckAsync(release, cancellationToken).ConfigureAwait(false);
+            return new InferJobs.InstalledModel(installed, path, release.Version);
+        }
+        catch (ModelRefusedException e)
+        {
+            Log.InstalledRefused(logger, release.ToString(), entry.Name, e.Message);
+            await FaultAsync(spec, "model.refused", "inference", e.Message, cancellationToken).ConfigureAwait(false);
+            return null;
         }
     }
 

@@ -10,7 +10,7 @@ namespace EdgeAgent.Device.Runtime;
 /// rewrites the file when anything but the time changed, and at least every <see cref="Heartbeat"/> and at stop: an idle
 /// agent does not touch the disk (or spend CPU) every couple of seconds to say nothing new.
 /// </summary>
-internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publisher, IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
+internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
     : BackgroundService
 {
     /// <summary>Longest time between two writes while nothing changes.</summary>
@@ -42,6 +42,8 @@ internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publish
         {
             var depth = await runtime.Outbox.DepthAsync(cancellationToken).ConfigureAwait(false);
             var p = publisher.Status;
+            var journal = updates.Coordinator.Journal;
+            var download = updates.Coordinator.Progress;
             var status = new AgentStatus
             {
                 UpdatedMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -61,6 +63,10 @@ internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publish
                 TelemetryRecords = depth.TelemetryRecords,
                 TelemetryBytes = depth.TelemetryBytes,
                 TimeSource = runtime.Clock.Wall().Source,
+                UpdateState = Core.Updates.UpdateStateMachine.Name(journal.State),
+                Update = journal.Directive is { } d ? $"{d.Campaign} {d.Name} {d.Version}" : null,
+                UpdateReason = journal.State == Core.Updates.UpdateState.Failed ? $"{journal.Reason}: {journal.Detail}" : null,
+                UpdateDownload = download is { } dl ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{dl.Bytes} of {dl.Total} bytes") : null,
             };
             var now = time.GetTimestamp();
             if (!force && _written is { } last && last == status with { UpdatedMs = last.UpdatedMs } && time.GetElapsedTime(_writtenAt, now) < Heartbeat)

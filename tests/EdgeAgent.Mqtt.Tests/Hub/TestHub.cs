@@ -71,6 +71,11 @@ internal sealed class TestHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Publishes a retained message, as the hub does with a device's model directive.</summary>
+    public Task PublishRetainedAsync(string topic, byte[] payload) =>
+        _client!.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag()
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
     public async Task ReconnectAsync(int? port = null)
     {
         _port = port ?? _port;

@@ -18,12 +18,12 @@ internal sealed class PublisherHarness : IAsyncDisposable
 
     private readonly TestCheckpointSigner _signer = new(DeviceId, ProductId);
 
-    private PublisherHarness(BrokerUnderTest broker, MqttOptions options)
+    private PublisherHarness(BrokerUnderTest broker, MqttOptions options, EdgeAgent.Core.Updates.IModelDirectiveSink? directives)
     {
         Broker = broker;
         Options = options;
         Chain = new TestChain(Outbox, Signal, DeviceId, ProductId);
-        Publisher = new OutboxPublisher(Outbox, _signer, Party, Signal, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger, new Random(42));
+        Publisher = new OutboxPublisher(Outbox, _signer, Party, Signal, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger, new Random(42), directives);
     }
 
     public BrokerUnderTest Broker { get; }
@@ -44,7 +44,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
 
     public TestHub Hub { get; private set; } = null!;
 
-    public static async Task<PublisherHarness> StartAsync(string brokerKind, Action<MqttOptions>? configure = null, bool startPublisher = true)
+    public static async Task<PublisherHarness> StartAsync(string brokerKind, Action<MqttOptions>? configure = null, bool startPublisher = true, EdgeAgent.Core.Updates.IModelDirectiveSink? directives = null)
     {
         var broker = await BrokerUnderTest.StartAsync(brokerKind);
         var options = new MqttOptions
@@ -57,7 +57,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
             KeepAlive = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var harness = new PublisherHarness(broker, options);
+        var harness = new PublisherHarness(broker, options, directives);
         harness.Hub = await TestHub.ConnectAsync(broker.Port, harness._signer.PublicKey(), DeviceId, ProductId);
         if (startPublisher)
         {

@@ -87,7 +87,9 @@ public static class TinyModels
     /// <param name="inputName">Name of the graph input.</param>
     /// <param name="inputType">Element type in the catalog's spelling (<c>float32</c>, <c>int64</c>, ...); not <c>string</c>.</param>
     /// <param name="symbolicBatch">Make the first dimension of input and output the symbolic <see cref="BatchParam"/>.</param>
-    public static TinyModel MlpVariant(string name, string inputName = "x", string inputType = "float32", bool symbolicBatch = false)
+    /// <param name="weights">W [4,3] instead of <see cref="MlpWeights"/> (same signature, other weights: another version).</param>
+    /// <param name="bias">B [3] instead of <see cref="MlpBias"/>.</param>
+    public static TinyModel MlpVariant(string name, string inputName = "x", string inputType = "float32", bool symbolicBatch = false, float[]? weights = null, float[]? bias = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
@@ -105,8 +107,8 @@ public static class TinyModels
         graph.Node.Add(Node("MatMul", "matmul", [matmulInput, "W"], ["xw"]));
         graph.Node.Add(Node("Add", "add", ["xw", "B"], ["logits"]));
         graph.Node.Add(Node("Softmax", "softmax", ["logits"], ["y"], Int("axis", -1)));
-        graph.Initializer.Add(FloatTensor("W", [4, 3], MlpW));
-        graph.Initializer.Add(FloatTensor("B", [3], MlpB));
+        graph.Initializer.Add(FloatTensor("W", [4, 3], weights ?? MlpW));
+        graph.Initializer.Add(FloatTensor("B", [3], bias ?? MlpB));
 
         var inputs = new[] { Spec(inputName, inputType, batch, 4) };
         var outputs = new[] { Spec("y", "float32", batch, 3) };
@@ -121,6 +123,66 @@ public static class TinyModels
     {
         var graph = new GraphProto { Name = "tiny_nonzero", Node = { Node("NonZero", "nonzero", ["x"], ["indices"]) } };
         return Build("tiny-nonzero", graph, [Spec("x", "float32", 4)], [Spec("indices", "int64", 1, -1)]);
+    }
+
+    /// <summary>
+    /// <c>tiny-mlp</c>'s signature (x float32[1,4] → y float32[1,3]) with more work per call: x → MatMul [4,K] → K×K MatMul
+    /// <paramref name="rounds"/> times (the matrix averages, so values stay bounded) → MatMul [K,3] → Add B → Softmax → y.
+    /// Named <paramref name="name"/> in the catalog sense of "another version of the same model".
+    /// </summary>
+    public static TinyModel SlowMlp(string name = "tiny-mlp", int width = 512, int rounds = 32)
+    {
+        var graph = new GraphProto { Name = "tiny_mlp_slow" };
+        var up = new float[4 * width];
+        for (var i = 0; i < up.Length; i++)
+        {
+            up[i] = MlpW[(i / width * 3) + (i % 3)];
+        }
+
+        var mix = Enumerable.Repeat(1f / width, width * width).ToArray();
+        var down = new float[width * 3];
+        for (var i = 0; i < down.Length; i++)
+        {
+            down[i] = 1f / width;
+        }
+
+        graph.Node.Add(Node("MatMul", "up", ["x", "U"], ["h0"]));
+        for (var r = 0; r < rounds; r++)
+        {
+            graph.Node.Add(Node("MatMul", $"mix{r}", [$"h{r}", "M"], [$"h{r + 1}"]));
+        }
+
+        graph.Node.Add(Node("MatMul", "down", [$"h{rounds}", "D"], ["xw"]));
+        graph.Node.Add(Node("Add", "add", ["xw", "B"], ["logits"]));
+        graph.Node.Add(Node("Softmax", "softmax", ["logits"], ["y"], Int("axis", -1)));
+        graph.Initializer.Add(FloatTensor("U", [4, width], up));
+        graph.Initializer.Add(FloatTensor("M", [width, width], mix));
+        graph.Initializer.Add(FloatTensor("D", [width, 3], down));
+        graph.Initializer.Add(FloatTensor("B", [3], MlpB));
+        return Build(name, graph, [Spec("x", "float32", 1, 4)], [Spec("y", "float32", 1, 3)]);
+    }
+
+    /// <summary>
+    /// <c>tiny-mlp</c>'s signature and outputs, but it fails at run time on some inputs: every x value is also used as an
+    /// index (Cast to int64) into a Gather over a [<paramref name="bound"/>,3] table of zeros that is added to the logits,
+    /// so an x of <paramref name="bound"/> or more (or below −<paramref name="bound"/>) is an index out of range, which
+    /// ONNX Runtime refuses. Inputs in (−bound, bound) give exactly <see cref="Mlp"/>'s output.
+    /// </summary>
+    public static TinyModel FlakyMlp(string name = "tiny-mlp", int bound = 8)
+    {
+        var graph = new GraphProto { Name = "tiny_mlp_flaky" };
+        graph.Node.Add(Node("MatMul", "matmul", ["x", "W"], ["xw"]));
+        graph.Node.Add(Node("Add", "add", ["xw", "B"], ["logits0"]));
+        graph.Node.Add(Node("Cast", "index", ["x"], ["idx"], Int("to", (long)TensorProto.Types.DataType.Int64)));
+        graph.Node.Add(Node("Gather", "gather", ["T", "idx"], ["picked"], Int("axis", 0)));
+        graph.Node.Add(Node("ReduceSum", "sum", ["picked", "axes"], ["extra"], Int("keepdims", 0)));
+        graph.Node.Add(Node("Add", "add_extra", ["logits0", "extra"], ["logits"]));
+        graph.Node.Add(Node("Softmax", "softmax", ["logits"], ["y"], Int("axis", -1)));
+        graph.Initializer.Add(FloatTensor("W", [4, 3], MlpW));
+        graph.Initializer.Add(FloatTensor("B", [3], MlpB));
+        graph.Initializer.Add(FloatTensor("T", [bound, 3], new float[bound * 3]));
+        graph.Initializer.Add(new TensorProto { Name = "axes", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { 1 } });
+        return Build(name, graph, [Spec("x", "float32", 1, 4)], [Spec("y", "float32", 1, 3)]);
     }
 
     /// <summary>Every standard tiny model: <see cref="Mlp"/>, <see cref="Conv"/>, <see cref="DynamicBatch"/>.</summary>
