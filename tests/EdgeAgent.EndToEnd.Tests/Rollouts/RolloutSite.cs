@@ -84,14 +84,7 @@ internal sealed class RolloutSite : IAsyncDisposable
     public async Task StartFleetAsync(params (IEnumerable<string> Devices, string Setting)[] faults)
     {
         var args = new List<string> { "run", "--dir", Path.Combine(Root, "fleet") };
-        foreach (var setting in new[]
-        {
-            $"Mqtt:Broker={BrokerUri}", "Mqtt:ReconnectMin=00:00:00.100", "Mqtt:ReconnectMax=00:00:01", "Mqtt:BatchMaxDelay=00:00:00.050",
-            "Agent:SystemClock=none", "Agent:StatusInterval=00:00:00.200",
-            $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", $"Models:Cache={RepositoryRoot.Combine("models", ".cache")}",
-            $"Models:Pipelines:0:Model={Model}", $"Models:Pipelines:0:Input={Path.Combine(Root, "tone.wav")}", "Models:Pipelines:0:Interval=00:00:00.500",
-            $"Updates:TrustedKeys:0={Path.Combine(Root, "release-key.pub.pem")}", "Updates:Download:RetryDelay=00:00:00.200",
-        })
+        foreach (var setting in AgentSettings)
         {
             args.Add("--set");
             args.Add(setting);
@@ -105,6 +98,63 @@ internal sealed class RolloutSite : IAsyncDisposable
         _fleet = ChildProcess.Start(Site.Program("FleetHost"), args);
         await _fleet.WaitForLineAsync(l => l.StartsWith("fleet running", StringComparison.Ordinal), TimeSpan.FromSeconds(180), "'fleet running'");
     }
+
+    /// <summary>
+    /// One device as its own <c>edgeagent run</c> process (the shipped program, logging at Information), with the fleet's
+    /// settings and <paramref name="extra"/>; returns once it has started.
+    /// </summary>
+    public async Task<ChildProcess> StartAgentAsync(string device, params string[] extra)
+    {
+        var args = new List<string> { "run" };
+        foreach (var setting in AgentSettings.Append($"Agent:StateDirectory={StateDirectory(device)}").Concat(extra))
+        {
+            args.Add("--set");
+            args.Add(setting);
+        }
+
+        var agent = ChildProcess.Start(Site.Program("Agent"), args);
+        await agent.WaitForLineAsync(l => l.Contains("Agent started", StringComparison.Ordinal), CommandTimeout, "'Agent started'");
+        return agent;
+    }
+
+    public string StateDirectory(string device) => Path.Combine(Root, "fleet", device);
+
+    /// <summary>
+    /// Waits until the status file written by <paramref name="agent"/> (not one a killed run left) says <paramref name="until"/>
+    /// holds, failing after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<JsonElement> WaitForStatusAsync(string device, ChildProcess agent, Func<JsonElement, bool> until, TimeSpan timeout, string what)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var path = Path.Combine(StateDirectory(device), "status.json");
+        while (true)
+        {
+            try
+            {
+                var status = JsonDocument.Parse(await File.ReadAllBytesAsync(path)).RootElement;
+                if (status.GetProperty("pid").GetInt32() == agent.Id && until(status))
+                {
+                    return status.Clone();
+                }
+
+                Assert.False(cancel.IsCancellationRequested, $"{device} never {what} in {timeout}; status: {status}");
+            }
+            catch (Exception e) when (e is IOException or JsonException && !cancel.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private string[] AgentSettings =>
+    [
+        $"Mqtt:Broker={BrokerUri}", "Mqtt:ReconnectMin=00:00:00.100", "Mqtt:ReconnectMax=00:00:01", "Mqtt:BatchMaxDelay=00:00:00.050",
+        "Agent:SystemClock=none", "Agent:StatusInterval=00:00:00.100",
+        $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", $"Models:Cache={RepositoryRoot.Combine("models", ".cache")}",
+        $"Models:Pipelines:0:Model={Model}", $"Models:Pipelines:0:Input={Path.Combine(Root, "tone.wav")}", "Models:Pipelines:0:Interval=00:00:00.500",
+        $"Updates:TrustedKeys:0={Path.Combine(Root, "release-key.pub.pem")}", "Updates:Download:RetryDelay=00:00:00.200",
+    ];
 
     /// <summary>Runs an <c>edgehub</c> command against the site's database and returns its standard output.</summary>
     public async Task<string> HubAsync(params string[] args)
