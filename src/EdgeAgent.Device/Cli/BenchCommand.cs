@@ -44,6 +44,7 @@ internal static class BenchCommand
         command.Options.Add(threads);
         command.Options.Add(output);
         command.Subcommands.Add(BenchEvidenceCommand.Build());
+        command.Subcommands.Add(BenchSwapCommand.Build());
         command.SetAction(async (parse, ct) => await ModelsCommand.Guard(parse, async (stdout, stderr) =>
         {
             var all = catalog.LoadCatalog(parse);

@@ -24,7 +24,8 @@ public sealed class SwappableSessionTests
         session.Run();
 
         Assert.Equal(10f, session.Output<float>(0)[0]); // new: x 2
-        Assert.True(old.Disposed);
+        Assert.True(SpinWait.SpinUntil(() => old.Disposed, TimeSpan.FromSeconds(10)), "the old session was never disposed");
+        Assert.NotEqual(Environment.CurrentManagedThreadId, old.DisposedOnThread); // not on the caller: it does not wait for it
         Assert.Equal(1, old.Runs);
         Assert.Equal(1, fresh.Runs);
         Assert.Equal(2, usage.Calls);
@@ -147,7 +148,14 @@ public sealed class SwappableSessionTests
 
         public ReadOnlySpan<long> OutputShape(int index) => new long[] { 1 };
 
-        public void Dispose() => Interlocked.Exchange(ref _disposed, 1);
+        /// <summary>The managed thread that disposed it (0 while not disposed).</summary>
+        public int DisposedOnThread { get; private set; }
+
+        public void Dispose()
+        {
+            DisposedOnThread = Environment.CurrentManagedThreadId;
+            Interlocked.Exchange(ref _disposed, 1);
+        }
 
         private void Check()
         {
