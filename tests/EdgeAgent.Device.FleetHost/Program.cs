@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using EdgeAgent.Device.Cli;
 using EdgeAgent.Device.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,18 +10,22 @@ using Microsoft.Extensions.Logging;
 // provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR
 //   N state directories DIR/{serial} provisioned with consent by the real `edgeagent provision`; each public key copied
 //   to KEYDIR/{serial}.pub.pem for `edgehub devices enroll --key-dir KEYDIR`.
+// release --catalog CATALOG --model NAME --version V --out DIR
+//   A new build of a catalog model for `edgehub models publish`: DIR/{NAME}-{V}.onnx (the cached file with one more
+//   metadata entry, TestKit's OnnxRebuild: other bytes, same graph), DIR/entry.json (the catalog entry with the new hash)
+//   and DIR/selftest.json (its self-test vector). Prints the new SHA-256.
 // run --dir DIR [--set Key=Value ...] [--set-for SERIAL,SERIAL,... Key=Value ...]
 //   `edgeagent run` for every state directory under DIR, all in this process, until SIGTERM or Ctrl-C; --set-for
 //   applies to the named devices only (after --set; tests inject faults into some devices with it). "{device}" in a
 //   value is replaced by the directory's serial. Agents log warnings and errors only; start-up errors name the serial.
 //   Prints "fleet running N" once every agent's status file exists.
-if (args is not [var verb, .. var rest] || verb is not ("provision" or "run"))
+if (args is not [var verb, .. var rest] || verb is not ("provision" or "run" or "release"))
 {
-    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | run --dir DIR [--set Key=Value ...] [--set-for SERIAL,... Key=Value ...]");
+    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | release --catalog C --model NAME --version V --out DIR | run --dir DIR [--set Key=Value ...] [--set-for SERIAL,... Key=Value ...]");
     return 2;
 }
 
-string? dir = null, product = null, keys = null;
+string? dir = null, product = null, keys = null, catalog = null, model = null, version = null;
 var prefix = "SIM-";
 var devices = 0;
 var settings = new List<string>();
@@ -34,6 +40,10 @@ for (var i = 0; i < rest.Length; i++)
         case "--prefix" when i + 1 < rest.Length: prefix = rest[++i]; break;
         case "--keys" when i + 1 < rest.Length: keys = Path.GetFullPath(rest[++i]); break;
         case "--set" when i + 1 < rest.Length: settings.Add(rest[++i]); break;
+        case "--catalog" when i + 1 < rest.Length: catalog = Path.GetFullPath(rest[++i]); break;
+        case "--model" when i + 1 < rest.Length: model = rest[++i]; break;
+        case "--version" when i + 1 < rest.Length: version = rest[++i]; break;
+        case "--out" when i + 1 < rest.Length: dir = Path.GetFullPath(rest[++i]); break;
         case "--set-for" when i + 2 < rest.Length: targeted.Add(([.. rest[++i].Split(',')], rest[++i])); break;
         default:
             Console.Error.WriteLine($"unknown argument '{rest[i]}'");
@@ -43,8 +53,38 @@ for (var i = 0; i < rest.Length; i++)
 
 if (dir is null)
 {
-    Console.Error.WriteLine("--dir is required");
+    Console.Error.WriteLine(verb == "release" ? "--out is required" : "--dir is required");
     return 2;
+}
+
+if (verb == "release")
+{
+    if (catalog is null || model is null || version is null)
+    {
+        Console.Error.WriteLine("release needs --catalog, --model and --version");
+        return 2;
+    }
+
+    var entries = JsonNode.Parse(File.ReadAllText(catalog))!["models"]!.AsArray();
+    var entry = entries.SingleOrDefault(m => m!["name"]!.GetValue<string>() == model)?.DeepClone();
+    if (entry is null)
+    {
+        Console.Error.WriteLine($"{catalog} has no model '{model}'");
+        return 2;
+    }
+
+    var pinned = EdgeAgent.Contracts.Catalog.CatalogReader.Load(catalog).Find(model)!;
+    var source = new EdgeAgent.Core.Catalog.ModelCache(Path.Combine(Path.GetDirectoryName(catalog)!, ".cache"), new EdgeAgent.Device.Catalog.NpmPackageFetcher()).FilesOf(pinned)[0].LocalPath;
+    var bytes = EdgeAgent.TestKit.Onnx.OnnxRebuild.WithMetadata(File.ReadAllBytes(source), "edgeagent.release", version);
+    var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+    Directory.CreateDirectory(dir);
+    File.WriteAllBytes(Path.Combine(dir, $"{model}-{version}.onnx"), bytes);
+    File.Copy(Path.Combine(Path.GetDirectoryName(catalog)!, entry["selfTest"]!.GetValue<string>()), Path.Combine(dir, "selftest.json"), overwrite: true);
+    entry["sha256"] = sha;
+    entry["selfTest"] = "selftest.json";
+    File.WriteAllText(Path.Combine(dir, "entry.json"), entry.ToJsonString());
+    Console.WriteLine(sha);
+    return 0;
 }
 
 if (verb == "provision")

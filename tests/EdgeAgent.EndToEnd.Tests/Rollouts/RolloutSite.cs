@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeAgent.TestKit.Catalog;
 using EdgeAgent.TestKit.IO;
-using EdgeAgent.TestKit.Onnx;
 using EdgeAgent.TestKit.Processes;
 
 namespace EdgeAgent.EndToEnd.Tests.Rollouts;
@@ -17,7 +14,7 @@ internal sealed record HubRecord(long Seq, string Type, JsonElement Data);
 /// <summary>
 /// A city hub and a fleet of real agents on loopback, for model delivery: the hub process (embedded broker, HTTP, SQLite,
 /// the rollout engine) with a release key and one published release — a new build of the real silero-vad model
-/// (<see cref="OnnxRebuild"/>) as version <see cref="NewVersion"/> — and N agents provisioned and enrolled by the real
+/// (FleetHost's <c>release</c>, TestKit's <c>OnnxRebuild</c>) as version <see cref="NewVersion"/> — and N agents provisioned and enrolled by the real
 /// commands, running in one FleetHost process, each with a silero-vad pipeline on a short WAV and the release key trusted.
 /// </summary>
 internal sealed class RolloutSite : IAsyncDisposable
@@ -62,12 +59,10 @@ internal sealed class RolloutSite : IAsyncDisposable
         await Run("Hub", "devices", "enroll", "--product", Product, "--key-dir", Path.Combine(root, "keys"), "--db", Path.Combine(root, "edgehub.db"));
         await Run("Hub", "models", "keygen", "--out", Path.Combine(root, "release-key.pem"));
 
-        var bytes = OnnxRebuild.WithMetadata(File.ReadAllBytes(RealModels.File(Model)), "edgeagent.release", NewVersion);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var model = Path.Combine(root, $"{Model}-{NewVersion}.onnx");
-        await File.WriteAllBytesAsync(model, bytes);
-        var entry = WriteEntry(root, sha);
-        await Run("Hub", "models", "publish", "--name", Model, "--version", NewVersion, "--file", model, "--entry", entry, "--key", Path.Combine(root, "release-key.pem"), "--db", Path.Combine(root, "edgehub.db"));
+        var release = Path.Combine(root, "release");
+        var sha = (await Run("FleetHost", "release", "--catalog", RepositoryRoot.Combine("models", "catalog.json"), "--model", Model, "--version", NewVersion, "--out", release)).Trim();
+        await Run("Hub", "models", "publish", "--name", Model, "--version", NewVersion, "--file", Path.Combine(release, $"{Model}-{NewVersion}.onnx"),
+            "--entry", Path.Combine(release, "entry.json"), "--key", Path.Combine(root, "release-key.pem"), "--db", Path.Combine(root, "edgehub.db"));
 
         WriteWav(Path.Combine(root, "tone.wav"), TimeSpan.FromSeconds(0.5));
         var serials = Enumerable.Range(1, devices).Select(n => string.Create(CultureInfo.InvariantCulture, $"{prefix}{n:0000}")).ToList();
@@ -262,24 +257,11 @@ internal sealed class RolloutSite : IAsyncDisposable
         }
     }
 
-    private static async Task Run(string program, params string[] args)
+    private static async Task<string> Run(string program, params string[] args)
     {
         var (code, output, error) = await ChildProcess.RunAsync(Site.Program(program), args, CommandTimeout);
         Assert.True(code == 0, $"{program} {string.Join(' ', args)} exited {code}: {error}{output}");
-    }
-
-    /// <summary>The catalog's entry of the model, with the new build's hash, its self-test file copied beside it.</summary>
-    private static string WriteEntry(string root, string sha256)
-    {
-        var catalogPath = RepositoryRoot.Combine("models", "catalog.json");
-        var entry = JsonNode.Parse(File.ReadAllText(catalogPath))!["models"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == Model)!.DeepClone();
-        var selfTest = Path.Combine(Path.GetDirectoryName(catalogPath)!, entry["selfTest"]!.GetValue<string>());
-        File.Copy(selfTest, Path.Combine(root, "selftest.json"));
-        entry["sha256"] = sha256;
-        entry["selfTest"] = "selftest.json";
-        var path = Path.Combine(root, "entry.json");
-        File.WriteAllText(path, entry.ToJsonString());
-        return path;
+        return output;
     }
 
     /// <summary>16 kHz mono 16-bit PCM: a 300 Hz tone rising and falling, the pipeline's sample input.</summary>
