@@ -43,6 +43,8 @@ var benchOutput = File("artifacts/bench/inference.json");
 var arm64Runner = repoRoot.CombineWithFilePath("eng/arm64/run.sh");
 string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/edgeagent.dll";
 string HubDll(string config) => $"src/EdgeAgent.Hub/bin/{config}/net10.0/edgehub.dll";
+// Many real agents in one process (tests/EdgeAgent.Device.FleetHost): the rollout benchmark's and the demo's fleet.
+string FleetDll(string config) => $"tests/EdgeAgent.Device.FleetHost/bin/{config}/net10.0/EdgeAgent.Device.FleetHost.dll";
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
 // Later capabilities add here: postgresql, qemu-user-static. chromium prints the hub's PDF reports (edgehub report --format pdf)
@@ -160,7 +162,7 @@ Task("Demo")
     });
 
 Task("Bench")
-    .Description("Measure (Release only): model inference (`edgeagent bench`), hub verification plus storage (`edgehub bench`), the evidence path end to end against a raw MQTTnet loop on the embedded broker and on Mosquitto (`edgeagent bench evidence`), and an idle agent's CPU; writes artifacts/bench/*.json and prints a summary.")
+    .Description("Measure (Release only): model inference (`edgeagent bench`), hub verification plus storage (`edgehub bench`), the evidence path end to end against a raw MQTTnet loop on the embedded broker and on Mosquitto (`edgeagent bench evidence`), the hot swap against the steady p99 (`edgeagent bench swap`), a rollout to 100 loopback agents, and an idle agent's CPU; writes artifacts/bench/*.json and prints a summary.")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .Does(() =>
@@ -174,6 +176,8 @@ Task("Bench")
         RequireSuccess(RunHub($"bench --records 20000 --batch 500 --group 8 --out {bench.CombineWithFilePath("hub-ingest.json")}"));
         RunEvidenceBench("embedded", useMosquitto: false);
         RunEvidenceBench("mosquitto", useMosquitto: true);
+        RequireSuccess(RunAgent($"bench swap --model silero-vad --rate 200 --swaps 20 --out {bench.CombineWithFilePath("swap.json")}"));
+        RunRolloutBench(100);
         var idle = MeasureIdleCpu(TimeSpan.FromSeconds(60));
         System.IO.File.WriteAllText(bench.CombineWithFilePath("idle-cpu.json").FullPath, JsonSerializer.Serialize(idle, new JsonSerializerOptions { WriteIndented = true }));
         PrintBenchSummary(bench);
@@ -370,6 +374,13 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         runs.Add(RequireSuccess(RunHub($"import {kind} {registry.CombineWithFilePath(kind + ".csv")} --db {db}")));
     }
 
+    // A model release for the fleet: a new build of blazeface (the same graph, one more metadata entry) signed with a
+    // release key the terminals trust; rolled out to the smart glasses while they run.
+    var releaseKey = root.CombineWithFilePath("release-key.pem");
+    runs.Add(RequireSuccess(RunHub($"models keygen --out {releaseKey}")));
+    runs.Add(RequireSuccess(RunProgram("fleet", FleetDll(configuration), $"release --catalog models/catalog.json --model blazeface --version 1.2.1 --out {root.Combine("release")}")));
+    runs.Add(RequireSuccess(RunHub($"models publish --name blazeface --version 1.2.1 --file {root.Combine("release").CombineWithFilePath("blazeface-1.2.1.onnx")} --entry {root.Combine("release").CombineWithFilePath("entry.json")} --key {releaseKey} --db {db}")));
+
     var (port, tlsPort, httpPort) = (FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort());
     using var hub = Background.Start("edgehub", HubDll(configuration),
         $"serve --db {db} --listen 127.0.0.1:{port} --mqtts 127.0.0.1:{tlsPort} --http 127.0.0.1:{httpPort}", repoRoot.FullPath);
@@ -394,7 +405,9 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker={(t == secure ? $"mqtts://127.0.0.1:{tlsPort}" : $"mqtt://127.0.0.1:{port}")} " +
         $"--set Agent:Region=330106 --set Agent:Site={Site} " +
         $"--set Models:Pipelines:0:Model={t.Model} --set Models:Pipelines:0:Input={t.Input} --set Models:Pipelines:0:Interval=00:00:00.100 " +
+        $"--set Updates:TrustedKeys:0={MakeAbsolute(root.CombineWithFilePath("release-key.pub.pem"))} " +
         "--set Usage:SummaryInterval=00:00:05", repoRoot.FullPath)).ToList();
+    string campaign = null;
     try
     {
         foreach (var a in agents)
@@ -406,7 +419,14 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         {
             System.Threading.Thread.Sleep(TimeSpan.FromSeconds(5));
             Information($"demo: {elapsed + 5} of {DemoSeconds} s");
+            if (campaign is null)
+            {
+                // After 5 s of steady state (the baseline probation compares with): the smart glasses take blazeface 1.2.1.
+                campaign = RequireSuccess(RunHub($"rollout create --model blazeface --version 1.2.1 --target product=smart-glasses --waves 100 --probation-calls 20 --probation-seconds 15 --latency-tolerance 3 --db {db}")).Output.Last(l => l.Trim().Length > 0).Trim();
+            }
         }
+
+        runs.Add(RunHub($"rollout status {campaign} --devices --db {db}"));
 
         foreach (var t in terminals)
         {
@@ -451,6 +471,20 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         {
             failures.Add($"{t.Device}: {records.Count} verified record(s), {inferences} inference(s) in its usage summaries");
         }
+    }
+
+    var rollout = RunQuiet(HubDll(configuration), $"rollout status {campaign} --db {db}");
+    var rolloutState = rollout[0].Split('\t')[3];
+    var glasses = RunQuiet(HubDll(configuration), $"records --device {secure.Device} --db {db} --format json").Where(l => l.StartsWith("{"))
+        .Select(l => JsonDocument.Parse(l).RootElement.Clone()).Where(r => r.GetProperty("type").GetString() == "model.update").Select(r => r.GetProperty("data")).ToList();
+    lines.Add("");
+    lines.Add($"Rollout {campaign}: blazeface 1.2.1 (a new build signed with the demo's release key) to product=smart-glasses: {rolloutState}.");
+    lines.Add($"  {secure.Device}: {string.Join(" -> ", glasses.Select(d => d.GetProperty("state").GetString()))}" +
+        (glasses.LastOrDefault() is { ValueKind: JsonValueKind.Object } last && last.TryGetProperty("p95_ms", out var p95) && last.TryGetProperty("baseline_p95_ms", out var before)
+            ? $" (probation {last.GetProperty("calls")} calls, p95 {p95} ms against {before} ms before the swap, drift {last.GetProperty("drift")})" : ""));
+    if (rolloutState != "completed")
+    {
+        failures.Add($"rollout {campaign} ended {rolloutState}, not completed");
     }
 
     var rejections = RunHub($"rejections --db {db}");
@@ -705,6 +739,84 @@ void RunEvidenceBench(string label, bool useMosquitto)
     }
 }
 
+// A rollout campaign to `devices` real agents (FleetHost, one process, each with a silero-vad pipeline) of a new build of silero-vad, waves 1,10,50,100: the time from `edgehub rollout create` to the
+// campaign completed (every agent downloaded, verified, staged, swapped, passed probation and reported it).
+void RunRolloutBench(int devices)
+{
+    var site = ResetBenchSite("rollout");
+    var db = site.CombineWithFilePath("edgehub.db");
+    // Each agent runs silero-vad on a half-second clip every 2 s (16 calls): 100 simulated agents share this machine's
+    // cores, and heavier inference would measure their contention rather than the rollout.
+    EnsureAptPackages("the rollout benchmark's speech sample", "espeak-ng");
+    var speech = site.CombineWithFilePath("ready.wav");
+    RequireZero("espeak-ng", $"-w {speech} \"Ready.\"", site);
+    RequireSuccess(RunProgram("fleet", FleetDll(configuration), $"provision --dir {site.Combine("fleet")} --devices {devices} --product bench-drone --prefix BD- --keys {site.Combine("keys")}"));
+    RequireSuccess(RunHub($"devices enroll --product bench-drone --key-dir {site.Combine("keys")} --db {db}"));
+    RequireSuccess(RunHub($"models keygen --out {site.CombineWithFilePath("release-key.pem")}"));
+    RequireSuccess(RunProgram("fleet", FleetDll(configuration), $"release --catalog models/catalog.json --model silero-vad --version 5.1.1 --out {site.Combine("release")}"));
+    RequireSuccess(RunHub($"models publish --name silero-vad --version 5.1.1 --file {site.Combine("release").CombineWithFilePath("silero-vad-5.1.1.onnx")} --entry {site.Combine("release").CombineWithFilePath("entry.json")} --key {site.CombineWithFilePath("release-key.pem")} --db {db}"));
+    var port = FreeLoopbackPort();
+    Background hub = null;
+    Background fleet = null;
+    try
+    {
+        hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port} --rollout-interval 0.2", repoRoot.FullPath);
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        var settings = new[]
+        {
+            $"Mqtt:Broker=mqtt://127.0.0.1:{port}", "Agent:SystemClock=none", "Models:Pipelines:0:Model=silero-vad", $"Models:Pipelines:0:Input={MakeAbsolute(speech)}",
+            "Models:Pipelines:0:Interval=00:00:02", $"Updates:TrustedKeys:0={MakeAbsolute(site.CombineWithFilePath("release-key.pub.pem"))}",
+        };
+        fleet = Background.Start("fleet", FleetDll(configuration), $"run --dir {site.Combine("fleet")} {string.Join(" ", settings.Select(s => $"--set {s}"))}", repoRoot.FullPath);
+        fleet.WaitForLine(l => l.StartsWith("fleet running"), TimeSpan.FromMinutes(3));
+        // Latency is not gated (tolerance 100x): 100 agents share this machine's cores, so one agent's p95 in probation
+        // measures its neighbours staging the release, not its model (the swap itself is measured by `bench swap`).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var id = RequireSuccess(RunHub($"rollout create --model silero-vad --version 5.1.1 --target product=bench-drone --waves 1,10,50,100 --min-success 95 --halt-failures 5 --probation-calls 20 --probation-seconds 60 --latency-tolerance 100 --db {db}")).Output.Last(l => l.Trim().Length > 0).Trim();
+        string state;
+        var waveDone = new List<double>();
+        while (true)
+        {
+            var status = RunQuiet(HubDll(configuration), $"rollout status {id} --db {db}");
+            state = status[0].Split('\t')[3];
+            var done = status.Count(l => l.TrimStart().StartsWith("wave ") && l.Contains(": done,"));
+            while (waveDone.Count < done)
+            {
+                waveDone.Add(Math.Round(watch.Elapsed.TotalSeconds, 1));
+            }
+
+            if (state is "completed" or "halted" or "aborted" || watch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                break;
+            }
+
+            System.Threading.Thread.Sleep(200);
+        }
+
+        var seconds = Math.Round(watch.Elapsed.TotalSeconds, 1);
+        Information($"rollout {id} to {devices} agents: {state} after {seconds} s (waves done at {string.Join(", ", waveDone)} s)");
+        RunHub($"rollout status {id} --db {db}");
+        var result = new Dictionary<string, object> { ["devices"] = devices, ["campaign"] = id, ["state"] = state, ["seconds"] = seconds, ["waves_done_at_s"] = waveDone, ["waves"] = "1,10,50,100", ["probation_calls"] = 20, ["pipeline"] = "silero-vad on a 0.5 s clip every 2 s" };
+        System.IO.File.WriteAllText(artifacts.Combine("bench").CombineWithFilePath("rollout.json").FullPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        if (state != "completed")
+        {
+            throw new CakeException($"the rollout to {devices} agents ended {state}");
+        }
+    }
+    finally
+    {
+        fleet?.Terminate(TimeSpan.FromMinutes(2));
+        StopAll(hub);
+    }
+}
+
+// A program's standard output, not echoed (for polling).
+List<string> RunQuiet(string dll, string programArguments)
+{
+    StartProcess("dotnet", new ProcessSettings { Arguments = $"{dll} {programArguments}", WorkingDirectory = repoRoot, RedirectStandardOutput = true, RedirectStandardError = true }, out var stdout);
+    return stdout.ToList();
+}
+
 // An agent with no pipelines, connected to a hub, left alone for `window`: its CPU time (and the hub's) from /proc/PID/stat.
 Dictionary<string, object> MeasureIdleCpu(TimeSpan window)
 {
@@ -854,6 +966,10 @@ void PrintBenchSummary(DirectoryPath bench)
         lines.Add($"  {$"append -> hub ack, {label} broker, records/s",-58} {F(e.GetProperty("agent").GetProperty("median").GetDouble()),14} {F(e.GetProperty("raw").GetProperty("median").GetDouble()) + " raw msg/s",22} {e.GetProperty("ratio").GetDouble(),7:F2} {">= 20000 and ratio >= 0.5",-24}");
     }
 
+    var swap = Read("swap.json");
+    lines.Add($"  {"hot swap under 200 calls/s: worst call during a swap, ms",-58} {swap.GetProperty("swap_max_ms").GetDouble(),14:F3} {$"steady p99 {swap.GetProperty("steady_p99_ms").GetDouble():F3} ms",22} {swap.GetProperty("swap_max_over_steady_p99").GetDouble(),7:F2} {$"{swap.GetProperty("failed").GetInt32()} failed calls",-24}");
+    var rollout = Read("rollout.json");
+    lines.Add($"  {$"rollout create -> {rollout.GetProperty("devices").GetInt32()} agents committed (waves 1,10,50,100), s",-58} {rollout.GetProperty("seconds").GetDouble(),14:F1} {"-",22} {"-",7} {rollout.GetProperty("state").GetString(),-24}");
     var idle = Read("idle-cpu.json");
     lines.Add($"  {"idle agent CPU, % of one core",-58} {idle.GetProperty("agent_cpu_percent_of_one_core").GetDouble(),14:F2} {$"hub {idle.GetProperty("hub_cpu_percent_of_one_core").GetDouble():F2} %",22} {"-",7} {"< 1",-24}");
     lines.Add($"  (load average at the end: {System.IO.File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cores)");

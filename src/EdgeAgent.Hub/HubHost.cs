@@ -73,7 +73,8 @@ internal sealed class HubHost : IAsyncDisposable
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+            // ASP.NET Core logs every request at Information (devices fetching artifacts, the dashboard polling): warnings only.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         }
 
         if (consoleLifetime)
