@@ -426,6 +426,12 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
             }
         }
 
+        // A slow machine may still be in the middle of the update: give it up to a minute more before the terminals stop.
+        for (var waited = 0; waited < 60 && RunQuiet(HubDll(configuration), $"rollout status {campaign} --db {db}")[0].Split('\t')[3] == "running"; waited++)
+        {
+            System.Threading.Thread.Sleep(TimeSpan.FromSeconds(1));
+        }
+
         runs.Add(RunHub($"rollout status {campaign} --devices --db {db}"));
 
         foreach (var t in terminals)
