@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeAgent.Contracts.Catalog;
 using EdgeAgent.Contracts.Releases;
@@ -58,11 +57,7 @@ public static class ReleaseVerifier
             return Refuse(UpdateFailures.HashMismatch, string.Create(CultureInfo.InvariantCulture, $"the artifact has {size} bytes; the signed manifest gives {manifest.Size}"));
         }
 
-        string actual;
-        await using (var stream = new FileStream(artifactFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-        {
-            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        }
+        var actual = await Catalog.ModelCache.Sha256OfFileAsync(artifactFile, cancellationToken).ConfigureAwait(false);
 
         if (actual != manifest.Sha256)
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using EdgeAgent.Contracts.Releases;
+using EdgeAgent.Core.Catalog;
 using EdgeAgent.Core.Updates;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +34,7 @@ internal sealed class HttpArtifactDownloader(HttpClient http, DownloaderOptions 
         var directory = Path.GetDirectoryName(destination)!;
         Directory.CreateDirectory(directory);
         if (File.Exists(destination) && new FileInfo(destination).Length == request.ExpectedSize
-            && (request.ExpectedSha256 is null || await Sha256Async(destination, cancellationToken).ConfigureAwait(false) == request.ExpectedSha256))
+            && (request.ExpectedSha256 is null || await ModelCache.Sha256OfFileAsync(destination, cancellationToken).ConfigureAwait(false) == request.ExpectedSha256))
         {
             progress?.Report(new DownloadProgress(request.ExpectedSize, request.ExpectedSize, 0));
             return;
@@ -54,7 +54,7 @@ internal sealed class HttpArtifactDownloader(HttpClient http, DownloaderOptions 
             file.Flush(flushToDisk: true);
         }
 
-        if (request.ExpectedSha256 is { } expected && await Sha256Async(part, cancellationToken).ConfigureAwait(false) is var actual && actual != expected)
+        if (request.ExpectedSha256 is { } expected && await ModelCache.Sha256OfFileAsync(part, cancellationToken).ConfigureAwait(false) is var actual && actual != expected)
         {
             File.Delete(part);
             throw new DownloadException(UpdateFailures.HashMismatch, $"{request.Url}: the downloaded file has SHA-256 {actual}, not the release's {expected}; it was deleted");
@@ -179,15 +179,6 @@ internal sealed class HttpArtifactDownloader(HttpClient http, DownloaderOptions 
                 progress?.Report(new DownloadProgress(file.Length, request.ExpectedSize, attempt));
                 await pacer.SpentAsync(read, cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
         }
     }
 
