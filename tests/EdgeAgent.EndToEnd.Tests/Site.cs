@@ -321,7 +321,7 @@ internal sealed class Site : IAsyncDisposable
         return path;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

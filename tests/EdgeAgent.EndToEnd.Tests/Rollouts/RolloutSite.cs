@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using EdgeAgent.TestKit.Catalog;
 using EdgeAgent.TestKit.IO;
@@ -24,8 +22,8 @@ internal sealed class RolloutSite : IAsyncDisposable
     public const string NewVersion = "5.1.1";
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
-    private readonly int _mqttPort = FreePort();
-    private readonly int _httpPort = FreePort();
+    private readonly int _mqttPort = Site.FreePort();
+    private readonly int _httpPort = Site.FreePort();
     private ChildProcess? _hub;
     private ChildProcess? _fleet;
 
@@ -287,12 +285,5 @@ internal sealed class RolloutSite : IAsyncDisposable
             var envelope = Math.Sin(Math.PI * i / samples);
             w.Write((short)(12000 * envelope * Math.Sin(2 * Math.PI * 300 * i / Rate)));
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
