@@ -113,7 +113,7 @@ public sealed class MqttOptions : IValidatableObject
 }
 
 /// <summary>Where the broker is: host, port, and whether the link is TLS.</summary>
-internal sealed record BrokerEndpoint(string Host, int Port, bool Tls)
+public sealed record BrokerEndpoint(string Host, int Port, bool Tls)
 {
     public override string ToString() => $"{(Tls ? "mqtts" : "mqtt")}://{Host}:{Port}";
 

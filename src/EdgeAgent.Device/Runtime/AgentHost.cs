@@ -22,20 +22,27 @@ internal static class AgentHost
 {
     public const string EnvironmentPrefix = "EDGEAGENT_";
 
-    /// <summary>Runs the agent until <paramref name="cancellationToken"/> fires or the host is told to stop (SIGTERM, Ctrl-C).</summary>
-    /// <param name="extra">
-    /// Test hosts add a component and its configuration here (the end-to-end tests' record generator); the agent adds none.
-    /// </param>
-    public static async Task<int> RunAsync(
-        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra, CancellationToken cancellationToken)
+    /// <summary>
+    /// The configuration and services of <c>run</c> (and of <c>doctor</c>, which checks them without running): every
+    /// component's options validated; null with the exit code after the errors were written to <paramref name="error"/>.
+    /// </summary>
+    public static async Task<(Composed? Composed, int Exit)> BuildAsync(
+        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra)
     {
+        IHost? built = null;
+        (Composed?, int) Fail(int code)
+        {
+            built?.Dispose();
+            return (null, code);
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "edgeagent" });
         if (configFile is not null)
         {
             if (!File.Exists(configFile))
             {
                 await error.WriteLineAsync($"error: --config {configFile}: no such file").ConfigureAwait(false);
-                return Cli.ExitCodes.BadInput;
+                return Fail(Cli.ExitCodes.BadInput);
             }
 
             builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
@@ -49,7 +56,7 @@ internal static class AgentHost
             if (eq <= 0)
             {
                 await error.WriteLineAsync($"error: --set '{setting}' must be Key=Value, e.g. --set Mqtt:Broker=mqtt://127.0.0.1:1883").ConfigureAwait(false);
-                return Cli.ExitCodes.BadInput;
+                return Fail(Cli.ExitCodes.BadInput);
             }
 
             overrides[setting[..eq]] = setting[(eq + 1)..];
@@ -65,7 +72,7 @@ internal static class AgentHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         Compose(builder.Services, builder.Configuration);
 
-        using var host = builder.Build();
+        var host = built = builder.Build();
         var services = host.Services;
         try
         {
@@ -78,17 +85,17 @@ internal static class AgentHost
                 await error.WriteLineAsync($"error: {failure}").ConfigureAwait(false);
             }
 
-            return Cli.ExitCodes.BadInput;
+            return Fail(Cli.ExitCodes.BadInput);
         }
         catch (InvalidOperationException e) when (e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
         {
             await error.WriteLineAsync($"error: unknown setting: {e.Message}").ConfigureAwait(false);
-            return Cli.ExitCodes.BadInput;
+            return Fail(Cli.ExitCodes.BadInput);
         }
         catch (InvalidOperationException e) when (e.InnerException is FormatException or InvalidCastException or OverflowException)
         {
             await error.WriteLineAsync($"error: {e.Message} {e.InnerException.Message}").ConfigureAwait(false);
-            return Cli.ExitCodes.BadInput;
+            return Fail(Cli.ExitCodes.BadInput);
         }
 
         try
@@ -98,9 +105,27 @@ internal static class AgentHost
         catch (ArgumentException e)
         {
             await error.WriteLineAsync($"error: Updates:TrustedKeys: {e.Message}").ConfigureAwait(false);
-            return Cli.ExitCodes.BadInput;
+            return Fail(Cli.ExitCodes.BadInput);
         }
 
+        return (new Composed(host, builder.Configuration), Cli.ExitCodes.Ok);
+    }
+
+    /// <summary>Runs the agent until <paramref name="cancellationToken"/> fires or the host is told to stop (SIGTERM, Ctrl-C).</summary>
+    /// <param name="extra">
+    /// Test hosts add a component and its configuration here (the end-to-end tests' record generator); the agent adds none.
+    /// </param>
+    public static async Task<int> RunAsync(
+        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra, CancellationToken cancellationToken)
+    {
+        var (built, exit) = await BuildAsync(configFile, settings, error, extra).ConfigureAwait(false);
+        if (built is not { } composed)
+        {
+            return exit;
+        }
+
+        using var host = composed.Host;
+        var services = host.Services;
         var slot = services.GetRequiredService<RuntimeSlot>();
         try
         {
@@ -109,7 +134,7 @@ internal static class AgentHost
                 services.GetRequiredService<IOptions<OutboxOptions>>().Value,
                 services.GetRequiredService<IOptions<ModelsOptions>>().Value,
                 services.GetRequiredService<IOptions<Updates.UpdatesOptions>>().Value,
-                builder.Configuration,
+                composed.Configuration,
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILoggerFactory>(),
                 cancellationToken).ConfigureAwait(false);
@@ -123,6 +148,9 @@ internal static class AgentHost
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return Cli.ExitCodes.Ok;
     }
+
+    /// <summary>The built host (not started) and the configuration it was built from.</summary>
+    public sealed record Composed(IHost Host, IConfiguration Configuration);
 
     /// <summary>An unknown key in a section is an error: a misspelt setting must not be silently ignored.</summary>
     private static void Strict(BinderOptions binder) => binder.ErrorOnUnknownConfiguration = true;
