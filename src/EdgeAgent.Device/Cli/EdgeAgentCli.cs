@@ -13,6 +13,7 @@ internal static class EdgeAgentCli
         root.Subcommands.Add(ProvisionCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(LedgerCommand.Build());
         root.Subcommands.Add(ModelsCommand.Build());
         root.Subcommands.Add(InferCommand.Build());

@@ -30,7 +30,8 @@ internal static class SystemChecks
         }
         catch (Exception e) when (e is DeviceNotProvisionedException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            return DoctorRow.Fail(check, e.Message, $"edgeagent provision --device <serial> --product <product-id> --consent --state-dir {agent.StateDirectory}");
+            var message = e.Message.Split(" Run: ")[0];
+            return DoctorRow.Fail(check, message, $"edgeagent provision --device <serial> --product <product-id> --consent --state-dir {agent.StateDirectory}");
         }
     }
 
