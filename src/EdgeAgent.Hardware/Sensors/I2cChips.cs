@@ -23,6 +23,7 @@ public static class I2cChips
     /// (ina219), <see cref="BatteryReading"/> (max17048), <see cref="AdcReading"/> (ads1115), <see cref="PwmReading"/>
     /// (pca9685, also an <see cref="IPwmOutput"/>), <see cref="DistanceReading"/> (vl53l0x).
     /// </summary>
+    /// <remarks>When the open fails, <paramref name="device"/> is disposed (a doctor run probing every address leaks no handle).</remarks>
     /// <exception cref="ArgumentException">An unknown chip name; the message lists the allowed ones.</exception>
     /// <exception cref="SensorIdentityException">Another chip answers at the address.</exception>
     /// <exception cref="IOException">Nothing answers at the address, or a bus fault; the message names bus and address.</exception>
@@ -30,18 +31,15 @@ public static class I2cChips
     {
         ArgumentNullException.ThrowIfNull(device);
         settings ??= new I2cChipSettings();
-        return chip switch
+        try
         {
-            "mpu6050" => new MpuImu(device, sensorName, MpuModel.Mpu6050, settings.Accelerometer ?? AccelerometerFullScale.G4, settings.Gyroscope ?? GyroscopeFullScale.Dps500),
-            "mpu9250" => new MpuImu(device, sensorName, MpuModel.Mpu9250, settings.Accelerometer ?? AccelerometerFullScale.G4, settings.Gyroscope ?? GyroscopeFullScale.Dps500),
-            "bme280" => new Bme280Sensor(device, sensorName, time),
-            "ina219" => new Ina219PowerMonitor(device, sensorName, settings.Shunt ?? ElectricResistance.FromOhms(0.1), settings.MaxCurrent ?? ElectricCurrent.FromAmperes(3.2)),
-            "max17048" => new Max17048FuelGauge(device, sensorName),
-            "ads1115" => new Ads1115Adc(device, sensorName, settings.AdcChannels ?? [0, 1, 2, 3], settings.AdcFullScale ?? AdcFullScale.Fs4096, settings.AdcSamplesPerSecond ?? 128, time),
-            "pca9685" => new Pca9685PwmDriver(device, sensorName, settings.PwmFrequency),
-            "vl53l0x" => new Vl53L0XRanger(device, sensorName, time),
-            _ => throw Unknown(chip),
-        };
+            return OpenChip(chip, sensorName, device, settings, time);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The chip's usual 7-bit address (the one its breakouts ship with).</summary>
@@ -59,4 +57,18 @@ public static class I2cChips
 
     internal static ArgumentException Unknown(string chip) =>
         new($"Unknown I2C chip '{chip}'; allowed: {string.Join(", ", Names)}", nameof(chip));
+
+    private static IDisposable OpenChip(string chip, string sensorName, I2cDevice device, I2cChipSettings settings, TimeProvider? time) =>
+        chip switch
+        {
+            "mpu6050" => new MpuImu(device, sensorName, MpuModel.Mpu6050, settings.Accelerometer ?? AccelerometerFullScale.G4, settings.Gyroscope ?? GyroscopeFullScale.Dps500),
+            "mpu9250" => new MpuImu(device, sensorName, MpuModel.Mpu9250, settings.Accelerometer ?? AccelerometerFullScale.G4, settings.Gyroscope ?? GyroscopeFullScale.Dps500),
+            "bme280" => new Bme280Sensor(device, sensorName, time),
+            "ina219" => new Ina219PowerMonitor(device, sensorName, settings.Shunt ?? ElectricResistance.FromOhms(0.1), settings.MaxCurrent ?? ElectricCurrent.FromAmperes(3.2)),
+            "max17048" => new Max17048FuelGauge(device, sensorName),
+            "ads1115" => new Ads1115Adc(device, sensorName, settings.AdcChannels ?? [0, 1, 2, 3], settings.AdcFullScale ?? AdcFullScale.Fs4096, settings.AdcSamplesPerSecond ?? 128, time),
+            "pca9685" => new Pca9685PwmDriver(device, sensorName, settings.PwmFrequency),
+            "vl53l0x" => new Vl53L0XRanger(device, sensorName, time),
+            _ => throw Unknown(chip),
+        };
 }

@@ -32,6 +32,17 @@ public sealed class I2cChipsTests
     }
 
     [Fact]
+    public void Open_AFailedOpen_DisposesTheDevice()
+    {
+        var bus = new SimulatedI2cBus();
+        var device = new DisposalTracking(bus.CreateDevice(0x68));
+
+        Assert.ThrowsAny<IOException>(() => I2cChips.Open("mpu6050", "imu", device));
+
+        Assert.True(device.Disposed);
+    }
+
+    [Fact]
     public void Names_AreExactlyTheChipsTheFactoryOpens()
     {
         Assert.Equal(["mpu6050", "mpu9250", "bme280", "ina219", "max17048", "ads1115", "pca9685", "vl53l0x"], I2cChips.Names);
@@ -67,5 +78,28 @@ public sealed class I2cChipsTests
         var ex = Assert.Throws<ArgumentException>(() => SimulatedChips.Create("sht31", 0x44));
 
         Assert.Contains("allowed: mpu6050, mpu9250", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class DisposalTracking(System.Device.I2c.I2cDevice inner) : System.Device.I2c.I2cDevice
+    {
+        public bool Disposed { get; private set; }
+
+        public override System.Device.I2c.I2cConnectionSettings ConnectionSettings => inner.ConnectionSettings;
+
+        public override byte ReadByte() => inner.ReadByte();
+
+        public override void Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override void WriteByte(byte value) => inner.WriteByte(value);
+
+        public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => inner.WriteRead(writeBuffer, readBuffer);
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
     }
 }
