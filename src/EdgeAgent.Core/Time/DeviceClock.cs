@@ -48,6 +48,12 @@ public sealed class DeviceClock
     /// <summary>Milliseconds since this clock was made (the start of this boot), monotonic.</summary>
     public long MonoMs => (long)_time.GetElapsedTime(_start).TotalMilliseconds;
 
+    /// <summary>
+    /// The <see cref="MonoMs"/> that goes with a <see cref="TimeProvider.GetTimestamp"/> of the same provider, for
+    /// events timestamped when they happened (a mode switch at its evaluation, a sample).
+    /// </summary>
+    public long MonoMsAt(long timestamp) => (long)_time.GetElapsedTime(_start, timestamp).TotalMilliseconds;
+
     /// <summary>The hub's anchor in use, if any.</summary>
     public ClockSyncSample? CurrentAnchor => Volatile.Read(ref _anchor);
 

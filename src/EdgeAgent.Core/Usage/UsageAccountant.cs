@@ -14,7 +14,8 @@ public enum UsageMode
 }
 
 /// <summary>
-/// Rolls the device's use up into <c>usage.summary</c> records: seconds per mode (from the monotonic clock), calls,
+/// Rolls the device's use up into <c>usage.summary</c> records: seconds per usage class and per product mode (from the
+/// monotonic clock; a product mode is the profile's name for what the device does, e.g. <c>flying</c>), calls,
 /// failures and p50/p95/p99 latency per model, and frames dropped, each for the interval since the previous
 /// <see cref="TakeSummary"/>. The counters it reads (<see cref="InferenceUsage"/>) are cumulative and lock-free on the
 /// hot path; the accountant keeps their values at the last take and reports the difference. Thread-safe.
@@ -25,8 +26,10 @@ public sealed class UsageAccountant
     private readonly InferenceUsage _usage;
     private readonly Lock _gate = new();
     private readonly TimeSpan[] _inMode = new TimeSpan[4];
+    private readonly Dictionary<string, TimeSpan> _inProductMode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Calls, long Failures, LatencySnapshot Latency)> _previous = new(StringComparer.Ordinal);
     private UsageMode _mode;
+    private string? _productMode;
     private long _modeSince;
     private long _periodStart;
     private long _framesDropped;
@@ -53,18 +56,42 @@ public sealed class UsageAccountant
         }
     }
 
-    /// <summary>From now on the time counts to <paramref name="mode"/>.</summary>
-    public void SetMode(UsageMode mode)
+    /// <summary>The product mode the time counts to, if one was set (see <see cref="SetMode(UsageMode, string?)"/>).</summary>
+    public string? ProductMode
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _productMode;
+            }
+        }
+    }
+
+    /// <summary>From now on the time counts to <paramref name="mode"/> and to no product mode.</summary>
+    public void SetMode(UsageMode mode) => SetMode(mode, null);
+
+    /// <summary>
+    /// From now on the time counts to the class <paramref name="mode"/> and, when <paramref name="productMode"/> is not
+    /// null, to that product mode in the summary's <c>modes</c> (e.g. <c>SetMode(UsageMode.Operate, "flying")</c>).
+    /// </summary>
+    public void SetMode(UsageMode mode, string? productMode)
     {
         if (!Enum.IsDefined(mode))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode must be one of Operate, Idle, Charge, Fault");
         }
 
+        if (productMode is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(productMode);
+        }
+
         lock (_gate)
         {
             Accrue(_time.GetTimestamp());
             _mode = mode;
+            _productMode = productMode;
         }
     }
 
@@ -92,6 +119,10 @@ public sealed class UsageAccountant
             var period = _time.GetElapsedTime(_periodStart, now);
             var seconds = _inMode.Select(Seconds).ToArray();
             Array.Clear(_inMode);
+            var modes = _inProductMode.Count == 0
+                ? null
+                : new SortedDictionary<string, double>(_inProductMode.ToDictionary(m => m.Key, m => Seconds(m.Value), StringComparer.Ordinal), StringComparer.Ordinal);
+            _inProductMode.Clear();
             _periodStart = now;
 
             var models = new SortedDictionary<string, ModelInterval>(StringComparer.Ordinal);
@@ -111,13 +142,19 @@ public sealed class UsageAccountant
                     Ms(interval.Percentile(0.50)), Ms(interval.Percentile(0.95)), Ms(interval.Percentile(0.99)));
             }
 
-            return new UsageSummary(Seconds(period), seconds[0], seconds[1], seconds[2], seconds[3], models, Interlocked.Exchange(ref _frames, 0), Interlocked.Exchange(ref _framesDropped, 0));
+            return new UsageSummary(Seconds(period), seconds[0], seconds[1], seconds[2], seconds[3], modes, models, Interlocked.Exchange(ref _frames, 0), Interlocked.Exchange(ref _framesDropped, 0));
         }
     }
 
     private void Accrue(long now)
     {
-        _inMode[(int)_mode] += _time.GetElapsedTime(_modeSince, now);
+        var elapsed = _time.GetElapsedTime(_modeSince, now);
+        _inMode[(int)_mode] += elapsed;
+        if (_productMode is not null && elapsed > TimeSpan.Zero)
+        {
+            _inProductMode[_productMode] = _inProductMode.GetValueOrDefault(_productMode) + elapsed;
+        }
+
         _modeSince = now;
     }
 
@@ -134,18 +171,24 @@ public sealed record ModelInterval(
     [property: JsonPropertyName("p95_ms")] double P95Ms,
     [property: JsonPropertyName("p99_ms")] double P99Ms);
 
-/// <summary>The data of a <c>usage.summary</c> record: one interval of the device's use.</summary>
+/// <summary>
+/// The data of a <c>usage.summary</c> record: one interval of the device's use. <see cref="Modes"/> holds the seconds
+/// per product mode that had time in the interval (null, and absent from the JSON, when no product mode was set);
+/// they add up to <see cref="PeriodS"/> (to rounding) when a product mode was set throughout, as a
+/// <c>ModeTracker</c> does from its construction.
+/// </summary>
 public sealed record UsageSummary(
     [property: JsonPropertyName("period_s")] double PeriodS,
     [property: JsonPropertyName("operate_s")] double OperateS,
     [property: JsonPropertyName("idle_s")] double IdleS,
     [property: JsonPropertyName("charge_s")] double ChargeS,
     [property: JsonPropertyName("fault_s")] double FaultS,
+    [property: JsonPropertyName("modes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Modes,
     [property: JsonPropertyName("inferences")] IReadOnlyDictionary<string, ModelInterval> Inferences,
     [property: JsonPropertyName("frames")] long Frames,
     [property: JsonPropertyName("frames_dropped")] long FramesDropped)
 {
-    /// <summary>The record data, e.g. <c>{"period_s":900,"operate_s":612,...,"inferences":{"blazeface":{...}},"frames":18360,"frames_dropped":0}</c>.</summary>
+    /// <summary>The record data, e.g. <c>{"period_s":900,"operate_s":612,...,"fault_s":0,"modes":{"active":612,"worn":288},"inferences":{"blazeface":{...}},"frames":18360,"frames_dropped":0}</c>.</summary>
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, UsageJsonContext.Default.UsageSummary);
 }
 

@@ -19,6 +19,17 @@ public sealed class DeviceClockTests
         Assert.Equal(1_234, clock.MonoMs);
     }
 
+    [Fact]
+    public void MonoMsAt_TimestampOfThisProvider_IsItsMonoMs()
+    {
+        var clock = new DeviceClock(_time, SystemClockTrust.None);
+        _time.Advance(TimeSpan.FromMilliseconds(66_000));
+        var at = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal((66_000L, 66_500L), (clock.MonoMsAt(at), clock.MonoMs));
+    }
+
     [Theory]
     [InlineData(SystemClockTrust.Ntp, TimeSources.Ntp)]
     [InlineData(SystemClockTrust.Gnss, TimeSources.Gnss)]

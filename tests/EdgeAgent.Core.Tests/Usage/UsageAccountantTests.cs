@@ -91,4 +91,62 @@ public sealed class UsageAccountantTests
 
         Assert.Equal("""{"period_s":900,"operate_s":900,"idle_s":0,"charge_s":0,"fault_s":0,"inferences":{"blazeface":{"calls":1,"failures":0,"p50_ms":2,"p95_ms":2,"p99_ms":2}},"frames":0,"frames_dropped":0}""", json);
     }
+
+    [Fact]
+    public void TakeSummary_ProductModes_SecondsPerModeAddUpToThePeriod()
+    {
+        var accountant = new UsageAccountant(_time, _usage);
+        accountant.SetMode(UsageMode.Idle, "standby");
+        _time.Advance(TimeSpan.FromSeconds(100));
+        accountant.SetMode(UsageMode.Operate, "active");
+        _time.Advance(TimeSpan.FromSeconds(612));
+        accountant.SetMode(UsageMode.Idle, "worn");
+        _time.Advance(TimeSpan.FromSeconds(120.5));
+        accountant.SetMode(UsageMode.Idle, "standby");
+        _time.Advance(TimeSpan.FromSeconds(67.5));
+
+        var summary = accountant.TakeSummary();
+
+        // standby 100 + 67.5 = 167.5; active 612; worn 120.5; 167.5 + 612 + 120.5 = 900 = period; idle = 167.5 + 120.5 = 288.
+        Assert.Equal(new Dictionary<string, double> { ["active"] = 612, ["standby"] = 167.5, ["worn"] = 120.5 }, summary.Modes);
+        Assert.Equal((900.0, 612.0, 288.0), (summary.PeriodS, summary.OperateS, summary.IdleS));
+        Assert.Equal("standby", accountant.ProductMode);
+    }
+
+    [Fact]
+    public void TakeSummary_NextInterval_ListsOnlyModesWithTimeInIt()
+    {
+        var accountant = new UsageAccountant(_time, _usage);
+        accountant.SetMode(UsageMode.Operate, "flying");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        accountant.SetMode(UsageMode.Charge, "charging");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        accountant.TakeSummary();
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(new Dictionary<string, double> { ["charging"] = 60 }, accountant.TakeSummary().Modes);
+    }
+
+    [Fact]
+    public void SetMode_WithoutProductMode_CountsTheClassOnlyAndTheSummaryHasNoModes()
+    {
+        var accountant = new UsageAccountant(_time, _usage);
+        accountant.SetMode(UsageMode.Operate, "flying");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        accountant.SetMode(UsageMode.Fault); // the old call: no product mode from here on
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var summary = accountant.TakeSummary();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal((30.0, 10.0), (summary.OperateS, summary.FaultS));
+        Assert.Equal(new Dictionary<string, double> { ["flying"] = 30 }, summary.Modes);
+        Assert.Null(accountant.ProductMode);
+        Assert.Null(accountant.TakeSummary().Modes);
+        Assert.DoesNotContain("modes", new UsageAccountant(_time, _usage).TakeSummary().ToJson().GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SetMode_BlankProductMode_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new UsageAccountant(_time, _usage).SetMode(UsageMode.Idle, " "));
 }
