@@ -49,7 +49,7 @@ string FleetDll(string config) => $"tests/EdgeAgent.Device.FleetHost/bin/{config
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode).
 // Later capabilities add here: postgresql, qemu-user-static. chromium prints the hub's PDF reports (edgehub report --format pdf)
 // and runs the dashboard's headless-browser test (Playwright for .NET drives /usr/bin/chromium; screenshots in artifacts/test/).
-var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium" };
+var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.
