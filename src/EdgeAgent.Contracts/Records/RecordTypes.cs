@@ -31,6 +31,9 @@ public static class RecordTypes
     /// <summary>A transition of the model update state machine (campaign, release, state entered, reason).</summary>
     public const string ModelUpdate = "model.update";
 
+    /// <summary>The owner gave consent to collection on the device itself (a long press of the product's button), before the first record.</summary>
+    public const string ConsentGiven = "consent.given";
+
     /// <summary>Written as evidence when telemetry had to be dropped: how many records, which sequence range.</summary>
     public const string TelemetryDropped = "telemetry.dropped";
 
@@ -50,6 +53,7 @@ public static class RecordTypes
         [AgentIntegrity] = RecordClass.Evidence,
         [ModelUpdate] = RecordClass.Evidence,
         [TelemetryDropped] = RecordClass.Evidence,
+        [ConsentGiven] = RecordClass.Evidence,
         [PerfKpi] = RecordClass.Telemetry,
         [EnvSample] = RecordClass.Telemetry,
     };

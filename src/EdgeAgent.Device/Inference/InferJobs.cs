@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.Contracts.Catalog;
+using EdgeAgent.Core.Audio;
 using EdgeAgent.Core.Audio.VoiceActivity;
+using EdgeAgent.Core.Vision;
 using EdgeAgent.Core.Catalog;
 using EdgeAgent.Device.Cli;
 using EdgeAgent.Core.Inference;
@@ -139,7 +141,16 @@ internal static class InferJobs
         /// <summary>Where its sessions are registered for updates (they are taken out at dispose).</summary>
         internal SessionRegistry? Registry { get; set; }
 
+        /// <summary>Decodes <paramref name="file"/> and runs the pipeline on it.</summary>
         public abstract InferResult Run(string file);
+
+        /// <summary>Runs the pipeline on a camera frame (image models only).</summary>
+        public virtual InferResult Run(RgbImage image, string source) =>
+            throw new NotSupportedException($"{GetType().Name} reads audio, not images: give it a microphone");
+
+        /// <summary>Runs the pipeline on a microphone window (audio models only).</summary>
+        public virtual InferResult Run(AudioClip clip, string source) =>
+            throw new NotSupportedException($"{GetType().Name} reads images, not audio: give it a camera");
 
         public void Dispose()
         {
@@ -161,9 +172,10 @@ internal static class InferJobs
     {
         private readonly VoiceActivityDetector _detector = new(session);
 
-        public override InferResult Run(string file)
+        public override InferResult Run(string file) => Run(WavDecoder.Decode(file), file);
+
+        public override InferResult Run(AudioClip clip, string file)
         {
-            var clip = WavDecoder.Decode(file);
             var segments = _detector.DetectAll(clip.Samples);
             return new InferResult(file, json =>
             {
@@ -188,9 +200,10 @@ internal static class InferJobs
     {
         private readonly FaceDetector _detector = new(session);
 
-        public override InferResult Run(string file)
+        public override InferResult Run(string file) => Run(ImageDecoder.Decode(file), file);
+
+        public override InferResult Run(RgbImage image, string file)
         {
-            var image = ImageDecoder.Decode(file);
             var faces = _detector.Detect(image);
             return new InferResult(file, json =>
             {
@@ -218,9 +231,11 @@ internal static class InferJobs
 
     private sealed class OcrJob(OcrReader reader, IReadOnlyList<IInferenceSession> sessions, IReadOnlyList<string> extensions) : InferJob(extensions, sessions)
     {
-        public override InferResult Run(string file)
+        public override InferResult Run(string file) => Run(ImageDecoder.Decode(file), file);
+
+        public override InferResult Run(RgbImage image, string file)
         {
-            var lines = reader.Read(ImageDecoder.Decode(file));
+            var lines = reader.Read(image);
             return new InferResult(file, json =>
             {
                 json.WriteString("model", "ppocr");

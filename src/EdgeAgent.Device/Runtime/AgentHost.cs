@@ -4,6 +4,8 @@ using EdgeAgent.Core.Outbox;
 using EdgeAgent.Core.Pipelines;
 using EdgeAgent.Core.Time;
 using EdgeAgent.Core.Usage;
+using EdgeAgent.Hardware.Monitoring;
+using EdgeAgent.Hardware.Profiles;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +65,12 @@ internal static class AgentHost
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);
+        // A product profile's board is the board a release is matched against, unless Updates:Board says otherwise.
+        if (builder.Configuration["Hardware:Product"] is { Length: > 0 } && builder.Configuration["Updates:Board"] is null)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Updates:Board", builder.Configuration["Hardware:Board"] ?? new HardwareProfileOptions().Board)]);
+        }
+
         // After enrolment at the hub (provision --hub), an mqtts broker uses the certificate, key and CA in the state directory.
         builder.Configuration.AddInMemoryCollection(Provisioning.HubEnrolment.TlsDefaults(
             builder.Configuration["Mqtt:Broker"], builder.Configuration["Mqtt:ClientCertFile"], builder.Configuration["Mqtt:CaFile"],
@@ -77,6 +85,24 @@ internal static class AgentHost
         try
         {
             services.GetRequiredService<IStartupValidator>().Validate();
+            if (PipelineSourceProblems(services) is { Count: > 0 } problems)
+            {
+                foreach (var problem in problems)
+                {
+                    await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+                }
+
+                return Fail(Cli.ExitCodes.BadInput);
+            }
+        }
+        catch (ProfileException e)
+        {
+            foreach (var problem in e.Errors)
+            {
+                await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+            }
+
+            return Fail(Cli.ExitCodes.BadInput);
         }
         catch (OptionsValidationException e)
         {
@@ -127,17 +153,27 @@ internal static class AgentHost
         using var host = composed.Host;
         var services = host.Services;
         var slot = services.GetRequiredService<RuntimeSlot>();
+        var agent = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        var hardware = services.GetRequiredService<Hardware.HardwareSetup>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var consentByButton = Hardware.ConsentByButton.Needed(hardware, agent.StateDirectory, time);
         try
         {
+            if (consentByButton && !await Hardware.ConsentByButton.WaitAsync(hardware, agent.StateDirectory, time, Console.Out, cancellationToken).ConfigureAwait(false))
+            {
+                return Cli.ExitCodes.Ok; // stopped before the owner consented: nothing was recorded
+            }
+
             slot.Runtime = await AgentRuntime.OpenAsync(
-                services.GetRequiredService<IOptions<AgentOptions>>().Value,
+                agent,
                 services.GetRequiredService<IOptions<OutboxOptions>>().Value,
                 services.GetRequiredService<IOptions<ModelsOptions>>().Value,
                 services.GetRequiredService<IOptions<Updates.UpdatesOptions>>().Value,
                 composed.Configuration,
-                services.GetRequiredService<TimeProvider>(),
+                time,
                 services.GetRequiredService<ILoggerFactory>(),
                 cancellationToken).ConfigureAwait(false);
+            slot.Runtime.ConsentMethod = consentByButton ? "button" : null;
         }
         catch (Exception e) when (e is DeviceNotProvisionedException or IOException or UnauthorizedAccessException or Contracts.Catalog.CatalogException)
         {
@@ -147,6 +183,31 @@ internal static class AgentHost
 
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return Cli.ExitCodes.Ok;
+    }
+
+    /// <summary>Each pipeline's <c>Source</c> must be a camera or microphone of the product profile that its model reads.</summary>
+    private static List<string> PipelineSourceProblems(IServiceProvider services)
+    {
+        var setup = services.GetRequiredService<Hardware.HardwareSetup>();
+        var pipelines = services.GetRequiredService<IOptions<ModelsOptions>>().Value.Pipelines;
+        var problems = new List<string>();
+        for (var i = 0; i < pipelines.Count; i++)
+        {
+            if (pipelines[i].Source is not { } source)
+            {
+                continue;
+            }
+
+            var media = setup.Product?.Sensors.Where(s => s.Kind is "camera" or "microphone").Select(s => s.Id).ToList() ?? [];
+            if (setup.Product?.Sensor(source) is not { Kind: "camera" or "microphone" })
+            {
+                problems.Add(setup.Enabled
+                    ? $"Models:Pipelines:{i}:Source '{source}' is not a camera or microphone of product {setup.Product!.Id}; allowed: {string.Join(", ", media)}"
+                    : $"Models:Pipelines:{i}:Source '{source}' needs a product profile (Hardware:Product) that has it");
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The built host (not started) and the configuration it was built from.</summary>
@@ -169,6 +230,18 @@ internal static class AgentHost
             var o = sp.GetRequiredService<IOptions<Updates.UpdatesOptions>>().Value;
             return Contracts.Releases.ReleaseTrust.FromPemFiles(o.TrustedKeys, o.RevokedKeys);
         });
+        services.AddOptions<HardwareProfileOptions>().BindConfiguration(HardwareProfileOptions.Section, Strict).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => Hardware.HardwareSetup.Resolve(sp.GetRequiredService<IOptions<HardwareProfileOptions>>().Value));
+        // With a product profile and no pipelines configured, the profile's pipelines run on its camera and microphone.
+        services.AddOptions<ModelsOptions>().PostConfigure<Hardware.HardwareSetup>((models, setup) =>
+        {
+            if (setup.Product is { } product && models.Pipelines.Count == 0)
+            {
+                models.Pipelines = [.. product.Pipelines.Select(p => new PipelineSpec { Model = p.Model, Source = p.Source })];
+            }
+        });
+        services.AddSingleton<MediaActivity>();
+        services.AddSingleton<Hardware.HardwareService>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Updates.PipelineReadiness>();
         services.AddSingleton<Updates.UpdateService>();
@@ -187,10 +260,12 @@ internal static class AgentHost
         // Start order; they stop in reverse, so the last records (usage, power off) are written before the publisher stops.
         services.AddEdgeAgentMqtt(configuration);
         services.AddHostedService<AgentLifecycle>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
+        services.AddHostedService<Hardware.FieldControls>();
     }
 
     /// <summary>Holds the runtime between its opening and the host's start.</summary>
@@ -200,9 +275,10 @@ internal static class AgentHost
     }
 
     /// <summary>The power-on and activation records at start, the power-off record at a clean stop.</summary>
-    private sealed class AgentLifecycle(AgentRuntime runtime, ILogger<AgentLifecycle> logger) : IHostedService
+    private sealed class AgentLifecycle(AgentRuntime runtime, Hardware.HardwareSetup hardware, ILogger<AgentLifecycle> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => runtime.RecordStartAsync(logger, cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            runtime.RecordStartAsync(logger, commission: hardware.Product?.Controls?.Button?.Action != "commission", cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => runtime.RecordStopAsync(logger, cancellationToken);
     }

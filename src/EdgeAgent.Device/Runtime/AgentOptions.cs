@@ -85,9 +85,16 @@ internal sealed class ModelsOptions : IValidatableObject
                 yield return new ValidationResult($"Models:Pipelines:{i}:Model must name a catalog model (silero-vad, blazeface or ppocr)");
             }
 
-            if (string.IsNullOrWhiteSpace(p.Input) || (!File.Exists(p.Input) && !Directory.Exists(p.Input)))
+            if (p.Source is not null)
             {
-                yield return new ValidationResult($"Models:Pipelines:{i}:Input '{p.Input}' must be an existing file or directory");
+                if (!string.IsNullOrEmpty(p.Input))
+                {
+                    yield return new ValidationResult($"Models:Pipelines:{i}: give Input (sample files) or Source (a camera or microphone of the product profile), not both");
+                }
+            }
+            else if (string.IsNullOrWhiteSpace(p.Input) || (!File.Exists(p.Input) && !Directory.Exists(p.Input)))
+            {
+                yield return new ValidationResult($"Models:Pipelines:{i}:Input '{p.Input}' must be an existing file or directory (or give Source, a camera or microphone of the product profile)");
             }
 
             if (p.Interval < TimeSpan.Zero || p.Interval > TimeSpan.FromHours(1))
@@ -98,13 +105,20 @@ internal sealed class ModelsOptions : IValidatableObject
     }
 }
 
-/// <summary>One pipeline: a model family over sample inputs (live sources arrive with the hardware layer).</summary>
+/// <summary>
+/// One pipeline: a model family over sample files (<see cref="Input"/>, again and again) or over a live source of the
+/// product profile (<see cref="Source"/>: its camera or microphone, or their replay). With a product profile and no
+/// pipelines configured, the profile's pipelines run.
+/// </summary>
 internal sealed class PipelineSpec
 {
     public string Model { get; set; } = "";
 
     public string Input { get; set; } = "";
 
-    /// <summary>Pause between two frames. Default 1 second.</summary>
+    /// <summary>A camera or microphone sensor id of the product profile (<c>Hardware:Product</c>).</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Pause between two frames of sample files (a live source sets its own pace). Default 1 second.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 }

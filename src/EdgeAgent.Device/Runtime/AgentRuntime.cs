@@ -67,6 +67,9 @@ internal sealed class AgentRuntime : IAsyncDisposable
 
     public static string JournalPath(AgentOptions options) => Path.Combine(options.StateDirectory, "update-journal.json");
 
+    /// <summary>How the owner's consent was given at this start (<c>button</c>), written as <c>consent.given</c>; null when it was given at provisioning.</summary>
+    public string? ConsentMethod { get; set; }
+
     /// <summary>The previous run ended without a clean stop (a crash, kill -9 or power loss).</summary>
     public bool UncleanShutdown { get; }
 
@@ -109,8 +112,14 @@ internal sealed class AgentRuntime : IAsyncDisposable
     }
 
     /// <summary>Writes what every start writes: the power state (and whether the last run ended cleanly), the first activation.</summary>
-    public async Task RecordStartAsync(ILogger logger, CancellationToken cancellationToken)
+    /// <param name="commission">False when the product's button commissions the unit (a long press), not the start.</param>
+    public async Task RecordStartAsync(ILogger logger, bool commission, CancellationToken cancellationToken)
     {
+        if (ConsentMethod is { } method)
+        {
+            await Ledger.AppendAsync(RecordTypes.ConsentGiven, RecordData.Of(j => j.WriteString("method", method)), cancellationToken).ConfigureAwait(false);
+        }
+
         await Ledger.AppendAsync(RecordTypes.PowerState, RecordData.Of(j =>
         {
             j.WriteString("state", "on");
@@ -131,7 +140,10 @@ internal sealed class AgentRuntime : IAsyncDisposable
         }
 
         await RecordModelChangeAsync(logger, cancellationToken).ConfigureAwait(false);
-        await RecordCommissioningAsync(logger, cancellationToken).ConfigureAwait(false);
+        if (commission)
+        {
+            await CommissionAsync("start", logger, cancellationToken).ConfigureAwait(false);
+        }
 
         Log.Started(logger, Identity.DeviceId, Identity.ProductId, Ledger.Boot, Ledger.Head.Seq, UncleanShutdown ? "an unclean" : "a clean");
     }
@@ -221,23 +233,26 @@ internal sealed class AgentRuntime : IAsyncDisposable
     /// commissioned at (kept in <c>commissioned-site</c>, written only after the record is durable; a crash in between
     /// writes the same site once more, never loses it).
     /// </summary>
-    private async Task RecordCommissioningAsync(ILogger logger, CancellationToken cancellationToken)
+    /// <param name="method">What commissioned it: <c>start</c> (the configured site at a start) or <c>button</c> (a long press).</param>
+    /// <returns>What was done, for the log.</returns>
+    public async Task<string> CommissionAsync(string method, ILogger logger, CancellationToken cancellationToken)
     {
         if (_options.Site is not { } site)
         {
-            return;
+            return "no Agent:Site is configured: nothing to commission at";
         }
 
         var path = Path.Combine(_options.StateDirectory, "commissioned-site");
         var previous = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
         if (previous == site)
         {
-            return;
+            return $"already commissioned at {site}";
         }
 
         await Ledger.AppendAsync(RecordTypes.DeploymentCommissioned, RecordData.Of(j =>
         {
             j.WriteString("site", site);
+            j.WriteString("method", method);
             if (previous is null)
             {
                 j.WriteNull("previous_site");
@@ -250,6 +265,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
         await File.WriteAllTextAsync(path + ".tmp", site, cancellationToken).ConfigureAwait(false);
         File.Move(path + ".tmp", path, overwrite: true);
         Log.Commissioned(logger, Identity.DeviceId, site, previous ?? "none");
+        return $"commissioned at {site} (before: {previous ?? "none"})";
     }
 
     /// <summary>The clean stop: a last power record, then the marker goes (its absence at the next start means "clean").</summary>

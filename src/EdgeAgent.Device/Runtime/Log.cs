@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(4013, LogLevel.Warning, "Installed release {Release} of {Model} cannot serve ({Reason}); its catalog pin serves instead")]
     public static partial void InstalledRefused(ILogger logger, string release, string model, string reason);
+
+    [LoggerMessage(4014, LogLevel.Information, "Pipeline {Model} on live source {Source} ({Device}) started")]
+    public static partial void LiveStarted(ILogger logger, string model, string source, string device);
 }

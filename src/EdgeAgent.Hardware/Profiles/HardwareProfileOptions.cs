@@ -22,6 +22,15 @@ public sealed class HardwareProfileOptions
     /// <summary>The folder holding <c>boards/</c> and <c>products/</c>; default: see <see cref="ProfileCatalog.Locate"/>.</summary>
     public string? Profiles { get; set; }
 
+    /// <summary>
+    /// A recorded trace (<c>hardware/TRACES.md</c>) to replay instead of opening the sensors, camera and microphone:
+    /// a field trial reproduced on a desk. Unset: the board's buses (or the simulated twins on <c>simulated</c>).
+    /// </summary>
+    public string? Replay { get; set; }
+
+    /// <summary>On the simulated board, sensor ids left off the simulated buses, as if unplugged (e.g. to see doctor fail).</summary>
+    public List<string> Absent { get; set; } = [];
+
     /// <summary>The catalog these options point at.</summary>
     public ProfileCatalog Catalog() => ProfileCatalog.Locate(Profiles);
 }

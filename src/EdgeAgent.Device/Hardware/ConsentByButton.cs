@@ -1,0 +1,80 @@
+using EdgeAgent.Core.Controls;
+using EdgeAgent.Core.Identity;
+using EdgeAgent.Core.Indicators;
+using EdgeAgent.Hardware.Monitoring;
+
+namespace EdgeAgent.Device.Hardware;
+
+/// <summary>
+/// A product whose button's action is <c>consent</c> takes the owner's consent on the device: an agent provisioned
+/// without <c>--consent</c> waits at start, records nothing, and blinks the status LED's booting pattern until the button
+/// is held for <c>long_press_ms</c>; then the consent flag is written to <c>identity.json</c> and the start goes on (its
+/// first records include <c>consent.given</c>).
+/// </summary>
+internal static class ConsentByButton
+{
+    /// <summary>True when this start has to wait for the owner's long press.</summary>
+    public static bool Needed(HardwareSetup setup, string stateDirectory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (setup.Product?.Controls?.Button is not { Action: "consent" })
+        {
+            return false;
+        }
+
+        try
+        {
+            var (identity, key) = new IdentityStore(stateDirectory, time).Load();
+            key.Dispose();
+            return !identity.Consent;
+        }
+        catch (DeviceNotProvisionedException)
+        {
+            return false; // not provisioned at all: the start says how
+        }
+    }
+
+    /// <summary>Waits for the long press, then writes the consent; false when <paramref name="cancellationToken"/> fired first.</summary>
+    public static async Task<bool> WaitAsync(HardwareSetup setup, string stateDirectory, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(output);
+        var button = setup.Product!.Controls!.Button!;
+        using var rig = ControlRig.Open(setup.Product, setup.Board!, time);
+        if (rig.Button is not { } pressed)
+        {
+            throw new IOException($"the owner's consent is taken with the button, but it cannot be opened: {string.Join("; ", rig.Problems)}. Provision with --consent instead.");
+        }
+
+        await output.WriteLineAsync($"waiting for the owner's consent: hold the button (pin {button.Pin}) for {button.LongPressMs / 1000.0:0.#} s; nothing is recorded until then").ConfigureAwait(false);
+        var press = new LongPressDetector(TimeSpan.FromMilliseconds(button.LongPressMs), time);
+        var player = new LedPlayer(time);
+        player.Show(LedState.Booting);
+        using var timer = new PeriodicTimer(LedPlayer.TickInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (rig.Led is { } led && player.Poll() is { Changed: true } level)
+                {
+                    led.Set(level.On);
+                }
+
+                if (press.Observe(pressed.IsPressed(), time.GetTimestamp()))
+                {
+                    var store = new IdentityStore(stateDirectory, time);
+                    var (identity, key) = store.Load();
+                    key.Dispose();
+                    store.Provision(identity.DeviceId, identity.ProductId, consent: true);
+                    await output.WriteLineAsync($"consent given by a long press: device {identity.DeviceId} starts recording").ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return false;
+    }
+}

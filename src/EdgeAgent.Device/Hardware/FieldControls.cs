@@ -1,0 +1,107 @@
+using EdgeAgent.Core.Controls;
+using EdgeAgent.Core.Indicators;
+using EdgeAgent.Core.Updates;
+using EdgeAgent.Device.Runtime;
+using EdgeAgent.Hardware.Monitoring;
+using EdgeAgent.Mqtt;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Device.Hardware;
+
+/// <summary>
+/// The product's status LED and button. The LED shows the agent's state with the patterns of
+/// <see cref="LedPattern"/> (fault, updating, connected, booting, offline; table in the README), chosen by
+/// <see cref="LedRule"/> from the facts every <see cref="LedPlayer.TickInterval"/>. A long press of the button does what
+/// the profile's <c>action</c> says: <c>commission</c> writes <c>deployment.commissioned</c> at <c>Agent:Site</c>;
+/// <c>consent</c> is taken before the agent starts (<see cref="ConsentByButton"/>), so a long press while it runs only
+/// says that consent was given. Does nothing without a product or without controls.
+/// </summary>
+internal sealed class FieldControls(
+    HardwareSetup setup, HardwareService hardware, AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, TimeProvider time, ILogger<FieldControls> logger)
+    : BackgroundService
+{
+    private ControlRig? _rig;
+
+    /// <summary>The LED's state now (for the status file and tests).</summary>
+    public LedState? State { get; private set; }
+
+    /// <summary>The controls on the GPIO; null before the start or without controls.</summary>
+    public ControlRig? Rig => _rig;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (setup is not { Product: { Controls: { } controls } product, Board: { } board })
+        {
+            return;
+        }
+
+        _rig = ControlRig.Open(product, board, time);
+        foreach (var problem in _rig.Problems)
+        {
+            Log.ControlUnavailable(logger, problem);
+        }
+
+        var player = new LedPlayer(time);
+        var press = controls.Button is { } button ? new LongPressDetector(TimeSpan.FromMilliseconds(button.LongPressMs), time) : null;
+        using var timer = new PeriodicTimer(LedPlayer.TickInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                if (_rig.Led is { } led)
+                {
+                    State = LedRule.Choose(Facts());
+                    player.Show(State.Value);
+                    if (player.Poll() is { Changed: true } level)
+                    {
+                        led.Set(level.On);
+                    }
+                }
+
+                if (_rig.Button is { } pressed && press is not null && press.Observe(pressed.IsPressed(), time.GetTimestamp()))
+                {
+                    await LongPressAsync(controls.Button!.Action, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (IOException e)
+            {
+                Log.ControlUnavailable(logger, e.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _rig?.Dispose();
+        base.Dispose();
+    }
+
+    private LedFacts Facts()
+    {
+        var status = publisher.Status;
+        var update = updates.Coordinator.Journal.State;
+        return new LedFacts(
+            FaultActive: hardware.Faults?.AnyActive() ?? false,
+            Updating: update is not (UpdateState.Idle or UpdateState.Committed or UpdateState.Failed),
+            Starting: !status.Connected && status.Reconnects == 0 && status.LastError is null,
+            Connected: status.Connected);
+    }
+
+    private async Task LongPressAsync(string action, CancellationToken cancellationToken)
+    {
+        switch (action)
+        {
+            case "commission":
+                var outcome = await runtime.CommissionAsync("button", logger, cancellationToken).ConfigureAwait(false);
+                Log.LongPress(logger, action, outcome);
+                break;
+            case "consent":
+                Log.LongPress(logger, action, $"the owner's consent was given ({runtime.Identity.DeviceId} records); nothing to do");
+                break;
+            default:
+                Log.LongPress(logger, action, "the profile gives the button no action");
+                break;
+        }
+    }
+}
