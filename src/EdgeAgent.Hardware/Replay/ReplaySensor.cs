@@ -1,12 +1,12 @@
-using System.Text.Json;
+using EdgeAgent.Core.Replay;
 using EdgeAgent.Hardware.Sensors;
 
 namespace EdgeAgent.Hardware.Replay;
 
 /// <summary>
-/// A sensor played back from a recorded trace, standing in for the real one behind the same port. The trace's time
-/// runs on the injected <see cref="TimeProvider"/> from construction: a read at elapsed time t returns the latest line
-/// with <c>t_ms</c> at or before t, parsed into the reading. It is false when that line recorded a failed read
+/// A sensor played back from a recorded trace (read by Core's <see cref="TraceReader"/>), standing in for the real one
+/// behind the same port. The trace's time runs on the injected <see cref="TimeProvider"/> from construction: a read at
+/// elapsed time t returns the latest line with <c>t_ms</c> at or before t, parsed into the reading. It is false when that line recorded a failed read
 /// (<c>"valid":false</c>), before the first line, after the trace ended, and when the latest line is older than
 /// <see cref="StaleAfter"/> (a gap in the recording is no data, never a held old value).
 /// </summary>
@@ -14,14 +14,14 @@ public sealed class ReplaySensor<TReading> : ISensor<TReading>
 {
     private readonly TraceReader _trace;
     private readonly TimeProvider _time;
-    private readonly Func<JsonElement, Func<string, Exception>, TReading> _parse;
+    private readonly Func<TraceLine, TReading> _parse;
     private readonly long _start;
     private TraceLine? _current;
     private TraceLine? _next;
     private TReading? _parsed;
     private int _parsedLine = -1;
 
-    internal ReplaySensor(string path, string name, string kind, TimeProvider time, Func<JsonElement, Func<string, Exception>, TReading> parse, TimeSpan staleAfter)
+    internal ReplaySensor(string path, string name, string kind, TimeProvider time, Func<TraceLine, TReading> parse, TimeSpan staleAfter)
     {
         ArgumentNullException.ThrowIfNull(time);
         Name = name;
@@ -48,16 +48,15 @@ public sealed class ReplaySensor<TReading> : ISensor<TReading>
         }
 
         reading = default!;
-        if (_current?.Fields is not { } fields || elapsed - _current.TimeMs > StaleAfter.TotalMilliseconds)
+        if (_current is not { Valid: true } line || elapsed - line.TimeMs > StaleAfter.TotalMilliseconds)
         {
             return false;
         }
 
-        if (_parsedLine != _current.LineNumber)
+        if (_parsedLine != line.Number)
         {
-            var line = _current.LineNumber;
-            _parsed = _parse(fields, field => new TraceFormatException(_trace.Path, line, field));
-            _parsedLine = line;
+            _parsed = _parse(line);
+            _parsedLine = line.Number;
         }
 
         reading = _parsed!;

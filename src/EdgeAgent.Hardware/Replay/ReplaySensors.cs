@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeAgent.Hardware.Sensors;
 using UnitsNet;
 
@@ -20,81 +19,56 @@ public static class ReplaySensors
     public static IReadOnlyList<string> Kinds { get; } = ["motion", "environment", "power", "battery", "adc", "pwm", "distance", "gnss"];
 
     public static ReplaySensor<MotionReading> Motion(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "motion", time, (f, error) => new MotionReading(
-            Acceleration.FromStandardGravity(Number(f, "ax_g", error)), Acceleration.FromStandardGravity(Number(f, "ay_g", error)), Acceleration.FromStandardGravity(Number(f, "az_g", error)),
-            RotationalSpeed.FromDegreesPerSecond(Number(f, "gx_dps", error)), RotationalSpeed.FromDegreesPerSecond(Number(f, "gy_dps", error)), RotationalSpeed.FromDegreesPerSecond(Number(f, "gz_dps", error)),
-            Optional(f, "temp_c", error) is { } t ? Temperature.FromDegreesCelsius(t) : null), staleAfter ?? DefaultStaleAfter);
+        new(path, name, "motion", time, l => new MotionReading(
+            Acceleration.FromStandardGravity(l.GetNumber("ax_g")), Acceleration.FromStandardGravity(l.GetNumber("ay_g")), Acceleration.FromStandardGravity(l.GetNumber("az_g")),
+            RotationalSpeed.FromDegreesPerSecond(l.GetNumber("gx_dps")), RotationalSpeed.FromDegreesPerSecond(l.GetNumber("gy_dps")), RotationalSpeed.FromDegreesPerSecond(l.GetNumber("gz_dps")),
+            l.GetOptionalNumber("temp_c") is { } t ? Temperature.FromDegreesCelsius(t) : null), staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<EnvironmentReading> Environment(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "environment", time, (f, error) => new EnvironmentReading(
-            Temperature.FromDegreesCelsius(Number(f, "temp_c", error)), Pressure.FromHectopascals(Number(f, "pressure_hpa", error)),
-            Optional(f, "humidity_pct", error) is { } h ? RelativeHumidity.FromPercent(h) : null), staleAfter ?? DefaultStaleAfter);
+        new(path, name, "environment", time, l => new EnvironmentReading(
+            Temperature.FromDegreesCelsius(l.GetNumber("temp_c")), Pressure.FromHectopascals(l.GetNumber("pressure_hpa")),
+            l.GetOptionalNumber("humidity_pct") is { } h ? RelativeHumidity.FromPercent(h) : null), staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<PowerReading> Power(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "power", time, (f, error) =>
+        new(path, name, "power", time, l =>
         {
-            var volts = Number(f, "bus_v", error);
-            var amps = Number(f, "current_a", error);
-            return new PowerReading(ElectricPotential.FromVolts(volts), ElectricCurrent.FromAmperes(amps), UnitsNet.Power.FromWatts(Optional(f, "power_w", error) ?? volts * amps));
+            var volts = l.GetNumber("bus_v");
+            var amps = l.GetNumber("current_a");
+            return new PowerReading(ElectricPotential.FromVolts(volts), ElectricCurrent.FromAmperes(amps), UnitsNet.Power.FromWatts(l.GetOptionalNumber("power_w") ?? volts * amps));
         }, staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<BatteryReading> Battery(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "battery", time, (f, error) => new BatteryReading(
-            ElectricPotential.FromVolts(Number(f, "cell_v", error)), Ratio.FromPercent(Number(f, "soc_pct", error)),
-            Optional(f, "rate_pct_h", error) is { } r ? RatioChangeRate.FromPercentsPerSecond(r / 3600) : null), staleAfter ?? DefaultStaleAfter);
+        new(path, name, "battery", time, l => new BatteryReading(
+            ElectricPotential.FromVolts(l.GetNumber("cell_v")), Ratio.FromPercent(l.GetNumber("soc_pct")),
+            l.GetOptionalNumber("rate_pct_h") is { } r ? RatioChangeRate.FromPercentsPerSecond(r / 3600) : null), staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<AdcReading> Adc(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "adc", time, (f, error) => new AdcReading([.. Numbers(f, "ch_v", error).Select(v => ElectricPotential.FromVolts(v))]), staleAfter ?? DefaultStaleAfter);
+        new(path, name, "adc", time, l => new AdcReading([.. l.GetNumbers("ch_v").Select(v => ElectricPotential.FromVolts(v))]), staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<PwmReading> Pwm(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "pwm", time, (f, error) =>
+        new(path, name, "pwm", time, l =>
         {
-            var duty = Numbers(f, "duty", error);
-            return duty.Any(d => d is < 0 or > 1) ? throw error("field 'duty' must hold duty cycles from 0 to 1") : new PwmReading(duty);
+            var duty = l.GetNumbers("duty");
+            return duty.Any(d => d is < 0 or > 1) ? throw l.Error("duty", "must hold duty cycles from 0 to 1") : new PwmReading(duty);
         }, staleAfter ?? DefaultStaleAfter);
 
     public static ReplaySensor<DistanceReading> Distance(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new(path, name, "distance", time, (f, error) => new DistanceReading(Length.FromMeters(Number(f, "distance_m", error))), staleAfter ?? DefaultStaleAfter);
+        new(path, name, "distance", time, l => new DistanceReading(Length.FromMeters(l.GetNumber("distance_m"))), staleAfter ?? DefaultStaleAfter);
 
     /// <summary>A GNSS line with <c>quality</c> 0 records "no fix": the replayed receiver then has no reading, as the real one.</summary>
     public static ISensor<GnssReading> Gnss(string path, string name, TimeProvider time, TimeSpan? staleAfter = null) =>
-        new NoFixIsNoReading(new ReplaySensor<GnssReading>(path, name, "gnss", time, (f, error) =>
+        new NoFixIsNoReading(new ReplaySensor<GnssReading>(path, name, "gnss", time, l =>
         {
-            var quality = Optional(f, "quality", error) ?? 1;
-            if (!Enum.IsDefined((GnssFixQuality)(int)quality))
+            var quality = l.GetOptionalNumber("quality") ?? 1;
+            if (quality != Math.Floor(quality) || !Enum.IsDefined((GnssFixQuality)(int)quality))
             {
-                throw error("field 'quality' must be a GGA fix quality: 0 (none), 1 (GPS), 2 (differential), 4 (RTK), 5 (float RTK) or 6 (estimated)");
+                throw l.Error("quality", "must be a GGA fix quality: 0 (none), 1 (GPS), 2 (differential), 4 (RTK), 5 (float RTK) or 6 (estimated)");
             }
 
-            return new GnssReading(Angle.FromDegrees(Number(f, "lat_deg", error)), Angle.FromDegrees(Number(f, "lon_deg", error)),
-                Length.FromMeters(Number(f, "alt_m", error)), Speed.FromMetersPerSecond(Number(f, "speed_mps", error)),
-                (int)Number(f, "sats", error), (GnssFixQuality)(int)quality, null);
+            return new GnssReading(Angle.FromDegrees(l.GetNumber("lat_deg")), Angle.FromDegrees(l.GetNumber("lon_deg")),
+                Length.FromMeters(l.GetNumber("alt_m")), Speed.FromMetersPerSecond(l.GetNumber("speed_mps")),
+                (int)l.GetNumber("sats"), (GnssFixQuality)(int)quality, null);
         }, staleAfter ?? DefaultStaleAfter));
-
-    private static double Number(JsonElement fields, string name, Func<string, Exception> error) =>
-        Optional(fields, name, error) ?? throw error($"field '{name}' is missing (a number)");
-
-    private static double? Optional(JsonElement fields, string name, Func<string, Exception> error)
-    {
-        if (!fields.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble())
-            ? value.GetDouble()
-            : throw error($"field '{name}' must be a number, not {value.ValueKind.ToString().ToLowerInvariant()}");
-    }
-
-    private static double[] Numbers(JsonElement fields, string name, Func<string, Exception> error)
-    {
-        if (!fields.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
-        {
-            throw error($"field '{name}' must be a non-empty array of numbers");
-        }
-
-        return [.. value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw error($"field '{name}' must hold numbers only"))];
-    }
 
     private sealed class NoFixIsNoReading(ReplaySensor<GnssReading> inner) : ISensor<GnssReading>
     {

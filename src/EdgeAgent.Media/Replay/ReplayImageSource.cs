@@ -9,7 +9,7 @@ namespace EdgeAgent.Media.Replay;
 /// A camera replayed from a recorded trace: each <c>"kind":"image"</c> line of the sensor yields its image file at
 /// <c>t_ms</c> after enumeration started, on the injected <see cref="TimeProvider"/> (a FakeTimeProvider replays a field
 /// trial instantly). Live like the camera it stands for. The trace is read and checked here, so a bad trace stops the
-/// program at start (<see cref="TraceFormatException"/>); an image that does not decode is a
+/// program at start (<see cref="Core.Replay.TraceFormatException"/>); an image that does not decode is a
 /// <see cref="Core.Media.MediaFormatException"/> when its turn comes.
 /// </summary>
 public sealed class ReplayImageSource : IFrameSource<RgbImage>

@@ -1,3 +1,4 @@
+using EdgeAgent.Core.Replay;
 using EdgeAgent.Hardware.Replay;
 using EdgeAgent.Hardware.Sensors;
 using EdgeAgent.Hardware.Signals;
@@ -116,34 +117,30 @@ public sealed class ReplaySensorTests : IDisposable
         Assert.Equal(0.15, signals["servo.activity"], 9); // (|0.075-0.05| + |0.05-0.10|) / 0.5 s = 0.075 / 0.5
     }
 
+    // The envelope (t_ms, sensor, kind, valid, header) is Core's TraceReader's: tests/EdgeAgent.Core.Tests/Replay.
     [Theory]
-    [InlineData("""{"t_ms":-1,"sensor":"env","kind":"environment","temp_c":1,"pressure_hpa":1}""", "trace.jsonl:1: field 't_ms'")]
-    [InlineData("""{"t_ms":0,"kind":"environment","temp_c":1,"pressure_hpa":1}""", "trace.jsonl:1: field 'sensor'")]
-    [InlineData("""{"t_ms":0,"sensor":"env","kind":"motion","ax_g":1}""", "trace.jsonl:1: field 'kind' of sensor 'env' must be \"environment\"")]
-    [InlineData("""{"t_ms":0,"sensor":"env","kind":"environment","pressure_hpa":1}""", "trace.jsonl:1: field 'temp_c' is missing")]
-    [InlineData("""{"t_ms":0,"sensor":"env","kind":"environment","temp_c":"warm","pressure_hpa":1}""", "trace.jsonl:1: field 'temp_c' must be a number, not string")]
-    [InlineData("""not json""", "trace.jsonl:1: not JSON")]
-    [InlineData("""{"trace":"ea/v9/trace"}""", "trace.jsonl:1: field 'trace' must be \"ea/v1/trace\"")]
-    public void BadLine_NamesTheFileTheLineAndTheField(string line, string expected)
+    [InlineData("env", """{"t_ms":0,"sensor":"env","kind":"environment","pressure_hpa":1}""", "field 'temp_c' is missing (a number)")]
+    [InlineData("env", """{"t_ms":0,"sensor":"env","kind":"environment","temp_c":"warm","pressure_hpa":1}""", "field 'temp_c' must be a number, not \"warm\"")]
+    [InlineData("env", """{"t_ms":0,"sensor":"env","kind":"environment","temp_c":20,"pressure_hpa":1,"humidity_pct":"dry"}""", "field 'humidity_pct' must be a number, not \"dry\"")]
+    [InlineData("adc", """{"t_ms":0,"sensor":"adc","kind":"adc","ch_v":[]}""", "field 'ch_v' must be a non-empty array of numbers, not []")]
+    [InlineData("servo", """{"t_ms":0,"sensor":"servo","kind":"pwm","duty":[0.5,1.5]}""", "field 'duty' must hold duty cycles from 0 to 1")]
+    [InlineData("gnss", """{"t_ms":0,"sensor":"gnss","kind":"gnss","lat_deg":1,"lon_deg":2,"alt_m":3,"speed_mps":0,"sats":5,"quality":3}""", "field 'quality' must be a GGA fix quality")]
+    [InlineData("gnss", """{"t_ms":0,"sensor":"gnss","kind":"gnss","lat_deg":1,"lon_deg":2,"alt_m":3,"speed_mps":0}""", "field 'sats' is missing (a number)")]
+    public void BadField_NamesTheFileTheLineAndTheField(string sensor, string line, string expected)
     {
-        var path = Trace(line);
-        var e = Assert.Throws<TraceFormatException>(() =>
-        {
-            using var env = ReplaySensors.Environment(path, "env", _time);
-            env.TryRead(out _);
-        });
-        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
-        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        var path = Trace("""{"trace":"ea/v1/trace"}""", line);
+        var e = Assert.Throws<TraceFormatException>(() => OpenAndRead(sensor, path));
+        Assert.StartsWith($"{path}:2: {expected}", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TimeGoingBackwards_IsRefusedWithBothTimes()
+    public void TimeGoingBackwards_IsRefusedByTheTraceReader_WithBothTimes()
     {
         var path = Trace(
             """{"t_ms":2000,"sensor":"imu","kind":"motion","ax_g":0,"ay_g":0,"az_g":1,"gx_dps":0,"gy_dps":0,"gz_dps":0}""",
             """{"t_ms":1000,"sensor":"env","kind":"environment","temp_c":1,"pressure_hpa":1}""");
         var e = Assert.Throws<TraceFormatException>(() => ReplaySensors.Environment(path, "env", _time));
-        Assert.Contains("trace.jsonl:2: field 't_ms' 1000 goes backwards (the line before was at 2000)", e.Message, StringComparison.Ordinal);
+        Assert.Equal($"{path}:2: field 't_ms' must not decrease down the file, not 1000 after 2000 on line 1", e.Message);
     }
 
     [Fact]
@@ -151,5 +148,21 @@ public sealed class ReplaySensorTests : IDisposable
     {
         var e = Assert.Throws<FileNotFoundException>(() => ReplaySensors.Motion(Path.Combine(_dir.Path, "nope.jsonl"), "imu", _time));
         Assert.Contains("no such trace file", e.Message, StringComparison.Ordinal);
+    }
+
+    private bool OpenAndRead(string sensor, string path) => sensor switch
+    {
+        "env" => ReadOnce(ReplaySensors.Environment(path, sensor, _time)),
+        "adc" => ReadOnce(ReplaySensors.Adc(path, sensor, _time)),
+        "servo" => ReadOnce(ReplaySensors.Pwm(path, sensor, _time)),
+        _ => ReadOnce(ReplaySensors.Gnss(path, sensor, _time)),
+    };
+
+    private static bool ReadOnce<T>(ISensor<T> sensor)
+    {
+        using (sensor)
+        {
+            return sensor.TryRead(out _);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using EdgeAgent.Core.Audio;
+using EdgeAgent.Core.Replay;
 using EdgeAgent.Core.Vision;
 using EdgeAgent.Media.Replay;
 using EdgeAgent.Media.Tests.Audio;
@@ -86,46 +87,55 @@ public sealed class ReplaySourceTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await next);
     }
 
-    public static TheoryData<string, int, string?, string> BadLines() => new()
+    // The envelope (t_ms, sensor, kind, valid, header) is Core's TraceReader's: tests/EdgeAgent.Core.Tests/Replay. These
+    // are the media lines' own fields, and one envelope error to show it is the same reader.
+    public static TheoryData<string, int, string, string> BadLines() => new()
     {
-        { """{"t_ms":0,"sensor":"camera","kind":"image","file":"a.png"}""" + "\n{not json", 2, null, "is not a JSON object" },
-        { "[1,2]", 1, null, "is a JSON array, not an object" },
-        { """{"sensor":"camera","kind":"image","file":"a.png"}""", 1, "t_ms", "is missing" },
-        { """{"t_ms":"40","sensor":"camera","kind":"image","file":"a.png"}""", 1, "t_ms", "is \"40\", not a number of milliseconds" },
-        { """{"t_ms":-1,"sensor":"camera","kind":"image","file":"a.png"}""", 1, "t_ms", "is -1; it cannot be negative" },
-        { """{"t_ms":500,"sensor":"imu","kind":"motion"}""" + "\n" + """{"t_ms":40,"sensor":"camera","kind":"image","file":"a.png"}""", 2, "t_ms", "is 40, before the previous line's 500 (t_ms must not decrease)" },
-        { """{"t_ms":0,"kind":"image","file":"a.png"}""", 1, "sensor", "is missing" },
-        { """{"t_ms":0,"sensor":"","kind":"image","file":"a.png"}""", 1, "sensor", "is \"\", not a non-empty string" },
-        { """{"t_ms":0,"sensor":"camera"}""", 1, "kind", "is missing" },
-        { """{"t_ms":0,"sensor":"camera","kind":"audio","file":"a.png"}""", 1, "kind", "sensor camera's lines are replayed as image, but this one is 'audio'" },
-        { """{"t_ms":0,"sensor":"camera","kind":"image"}""", 1, "file", "is missing" },
-        { """{"t_ms":0,"sensor":"camera","kind":"image","file":7}""", 1, "file", "is 7, not a non-empty string" },
-        { """{"t_ms":0,"sensor":"camera","kind":"image","file":"frames/gone.png"}""", 1, "file", "frames/gone.png does not exist" },
-        { """{"trace":"ea/v2/trace"}""", 1, "trace", "is \"ea/v2/trace\"; this replay reads \"ea/v1/trace\"" },
-        { """{"t_ms":0,"sensor":"camera","kind":"image","file":"a.png"}""" + "\n" + """{"trace":"ea/v1/trace"}""", 2, "trace", "a header line is allowed on the first line only" },
+        { """{"t_ms":0,"sensor":"camera","kind":"image"}""", 1, "file", "is missing (a string)" },
+        { """{"t_ms":0,"sensor":"camera","kind":"image","file":7}""", 1, "file", "must be a non-empty string, not 7" },
+        { """{"t_ms":0,"sensor":"camera","kind":"image","file":""}""", 1, "file", "must be a non-empty string, not \"\"" },
+        { """{"t_ms":0,"sensor":"camera","kind":"image","file":"a.png"}""" + "\n" + """{"t_ms":40,"sensor":"camera","kind":"image","file":"frames/gone.png"}""", 2, "file", "names frames/gone.png, which does not exist (looked for " },
+        { """{"t_ms":0,"sensor":"camera","kind":"audio","file":"a.png"}""", 1, "kind", "of sensor 'camera' must be \"image\", not \"audio\"" },
+        { """{"t_ms":500,"sensor":"imu","kind":"motion"}""" + "\n" + """{"t_ms":40,"sensor":"camera","kind":"image","file":"a.png"}""", 2, "t_ms", "must not decrease down the file, not 40 after 500 on line 1" },
     };
 
     [Theory]
     [MemberData(nameof(BadLines))]
-    public void Constructor_BadLine_NamesTheFileLineAndField(string text, int line, string? field, string problem)
+    public void Constructor_BadLine_NamesTheFileLineAndField(string text, int line, string field, string problem)
     {
         Image("a.png", SKColors.Red);
         var trace = Trace(text);
 
         var e = Assert.Throws<TraceFormatException>(() => new ReplayImageSource(trace, "camera", _time));
 
-        Assert.Equal((trace, line, field), (e.File, e.Line, e.Field));
-        Assert.StartsWith($"{trace} line {line}{(field is null ? "" : $", field {field}")}: {problem}", e.Message, StringComparison.Ordinal);
+        Assert.Equal((trace, line, field), (e.Path, e.Line, e.Field));
+        Assert.StartsWith($"{trace}:{line}: field '{field}' {problem}", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Constructor_MissingTrace_SaysItDoesNotExist()
+    public async Task ReplayImageSource_AFailedCapture_DeliversNothing_AndNeedsNoFile()
+    {
+        Image("a.png", SKColors.Red);
+        var trace = Trace(
+            """{"t_ms":0,"sensor":"camera","kind":"image","valid":false}""",
+            """{"t_ms":40,"sensor":"camera","kind":"image","file":"a.png"}""");
+        var source = new ReplayImageSource(trace, "camera", _time);
+        Assert.Equal(1, source.Count);
+
+        await using var frames = source.ReadAsync(CancellationToken.None).GetAsyncEnumerator();
+
+        Assert.Equal(SKColors.Red, Colour(await Next(frames, TimeSpan.FromMilliseconds(40))));
+        Assert.False(await frames.MoveNextAsync());
+    }
+
+    [Fact]
+    public void Constructor_MissingTrace_SaysItIsNoTraceFile()
     {
         var path = _dir.Combine("none.jsonl");
 
-        var e = Assert.Throws<Core.Media.MediaFormatException>(() => new ReplayAudioSource(path, "mic", TimeSpan.FromSeconds(1), _time));
+        var e = Assert.Throws<FileNotFoundException>(() => new ReplayAudioSource(path, "mic", TimeSpan.FromSeconds(1), _time));
 
-        Assert.Equal($"{path}: does not exist", e.Message);
+        Assert.Equal($"{path}: no such trace file (a recorded trace, hardware/TRACES.md)", e.Message);
     }
 
     /// <summary>
