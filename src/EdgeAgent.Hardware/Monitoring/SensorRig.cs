@@ -82,6 +82,14 @@ public sealed class SensorRig : IDisposable
             {
                 failures.Add(new SensorOpenError(sensor, SensorOpenFailure.Missing, e.Message));
             }
+            catch
+            {
+                // Not a sensor that failed but a rig that cannot run (a bad trace line, an unknown chip): close what
+                // was opened (trace files, buses, the simulated receiver's loop) before the caller sees the error.
+                rig.Channels = channels;
+                rig.Dispose();
+                throw;
+            }
         }
 
         rig.Channels = channels;
