@@ -59,7 +59,9 @@ internal static class DoctorCommand
         var rows = new List<DoctorRow>();
         rows.Add(SystemChecks.DeviceKey(agent, time));
         rows.Add(SystemChecks.DiskBudget(agent, services.GetRequiredService<IOptions<OutboxOptions>>().Value));
-        rows.Add(SystemChecks.ClockSource(agent, hasGnss: false));
+        var hardware = services.GetRequiredService<Hardware.HardwareSetup>();
+        rows.AddRange(await HardwareChecks.RowsAsync(hardware, time, cancellationToken).ConfigureAwait(false));
+        rows.Add(SystemChecks.ClockSource(agent, hasGnss: hardware.Product?.Sensors.Any(s => s.Kind == "gnss") ?? false));
         rows.Add(await SystemChecks.HubReachableAsync(services.GetRequiredService<IOptions<MqttOptions>>().Value.Broker, hubTimeout, cancellationToken).ConfigureAwait(false));
         rows.AddRange(await SystemChecks.ModelHashesAsync(services.GetRequiredService<IOptions<ModelsOptions>>().Value, cancellationToken).ConfigureAwait(false));
         return rows;

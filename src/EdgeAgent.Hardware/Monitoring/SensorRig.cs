@@ -180,7 +180,13 @@ public sealed class SensorRig : IDisposable
 
             if (!options.Absent.Contains(sensor.Id))
             {
-                bus.Attach(SimulatedChips.Create(sensor.Chip, address, bus.BusId));
+                var chip = SimulatedChips.Create(sensor.Chip, address, bus.BusId);
+                if (chip is Simulation.Chips.SimulatedIna219 ina && ProfileTranslation.ChipSettings(sensor).Shunt is { } shunt)
+                {
+                    ina.Shunt = shunt; // the twin carries the shunt the profile says is fitted, so its current reads true
+                }
+
+                bus.Attach(chip);
             }
 
             device = bus.CreateDevice(address);

@@ -53,6 +53,12 @@ public sealed class TraceSample
 
     /// <summary>A failed read of a sensor of <paramref name="kind"/> (CRC error, not ready, out of range).</summary>
     public static TraceSample Invalid(string kind) => new(kind, false);
+
+    /// <summary>A camera frame: an image file, relative to the trace's directory (or absolute).</summary>
+    public static TraceSample Image(string file) => new("image", true, ("file", file));
+
+    /// <summary>A microphone recording: a WAV file played from the line's time on.</summary>
+    public static TraceSample Audio(string file) => new("audio", true, ("file", file));
 }
 
 /// <summary>
@@ -129,6 +135,9 @@ public sealed class TraceWriter
                     {
                         case double number:
                             w.WriteNumber(name, number);
+                            break;
+                        case string text:
+                            w.WriteString(name, text);
                             break;
                         case double[] numbers:
                             w.WriteStartArray(name);
