@@ -46,6 +46,7 @@ internal static class StatusCommand
                 queue:      evidence {status.EvidenceRecords} record(s) / {status.EvidenceBytes} B, telemetry {status.TelemetryRecords} record(s) / {status.TelemetryBytes} B
                 time:       {status.TimeSource}
                 update:     {status.UpdateState}{(status.Update is { } u ? $" ({u})" : "")}{(status.UpdateDownload is { } dl ? $", downloaded {dl}" : "")}{(status.UpdateReason is { } why ? $", {why}" : "")}
+                hardware:   {(status.Mode is { } mode ? $"mode {mode}, faults {status.Faults ?? "none"}, LED {status.Led ?? "none"}" : "no product profile")}
                 last error: {status.LastError ?? "none"}
                 """));
             return running ? ExitCodes.Ok : ExitCodes.Failure;

@@ -242,6 +242,7 @@ internal static class AgentHost
         });
         services.AddSingleton<MediaActivity>();
         services.AddSingleton<Hardware.HardwareService>();
+        services.AddSingleton<Hardware.FieldControls>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Updates.PipelineReadiness>();
         services.AddSingleton<Updates.UpdateService>();
@@ -265,7 +266,7 @@ internal static class AgentHost
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
-        services.AddHostedService<Hardware.FieldControls>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hardware.FieldControls>());
     }
 
     /// <summary>Holds the runtime between its opening and the host's start.</summary>

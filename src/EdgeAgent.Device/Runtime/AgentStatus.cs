@@ -73,6 +73,18 @@ internal sealed record AgentStatus
     [JsonPropertyName("update_download")]
     public string? UpdateDownload { get; init; }
 
+    /// <summary>The operating mode the product profile's rules detect now (e.g. <c>worn</c>); null without a product profile.</summary>
+    [JsonPropertyName("mode")]
+    public string? Mode { get; init; }
+
+    /// <summary>The faults raised and not cleared, e.g. <c>battery.low, sensor.missing env</c>; null when none.</summary>
+    [JsonPropertyName("faults")]
+    public string? Faults { get; init; }
+
+    /// <summary>What the status LED shows (booting, connected, offline_backlog, updating, fault); null without one.</summary>
+    [JsonPropertyName("led")]
+    public string? Led { get; init; }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, AgentStatusJsonContext.Default.AgentStatus);
 
     public static AgentStatus? Read(string path)

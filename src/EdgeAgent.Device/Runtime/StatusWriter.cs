@@ -10,7 +10,9 @@ namespace EdgeAgent.Device.Runtime;
 /// rewrites the file when anything but the time changed, and at least every <see cref="Heartbeat"/> and at stop: an idle
 /// agent does not touch the disk (or spend CPU) every couple of seconds to say nothing new.
 /// </summary>
-internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
+internal sealed class StatusWriter(
+    AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, Hardware.HardwareService hardware, Hardware.FieldControls controls,
+    IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
     : BackgroundService
 {
     /// <summary>Longest time between two writes while nothing changes.</summary>
@@ -67,6 +69,9 @@ internal sealed class StatusWriter(AgentRuntime runtime, OutboxPublisher publish
                 Update = journal.Directive is { } d ? $"{d.Campaign} {d.Name} {d.Version}" : null,
                 UpdateReason = journal.State == Core.Updates.UpdateState.Failed ? $"{journal.Reason}: {journal.Detail}" : null,
                 UpdateDownload = download is { } dl ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{dl.Bytes} of {dl.Total} bytes") : null,
+                Mode = hardware.Mode,
+                Faults = hardware.Faults?.Active() is { Count: > 0 } active ? string.Join(", ", active.Select(f => f.Sensor is { } s ? $"{f.Code} {s}" : f.Code)) : null,
+                Led = controls.State switch { null => null, Core.Indicators.LedState.OfflineBacklog => "offline_backlog", { } led => led.ToString().ToLowerInvariant() },
             };
             var now = time.GetTimestamp();
             if (!force && _written is { } last && last == status with { UpdatedMs = last.UpdatedMs } && time.GetElapsedTime(_writtenAt, now) < Heartbeat)
