@@ -344,7 +344,7 @@ void WriteDemoReport(IEnumerable<AgentRun> runs, IReadOnlyList<string> site)
 // The demo site: a hub and three terminals as real processes on loopback.
 // ---------------------------------------------------------------------------------------------------------
 
-sealed record DemoTerminal(string Device, string Product, string Model, string Input);
+sealed record DemoTerminal(string Device, string Product, string Profile, string Model);
 
 // Starts edgehub (embedded broker with a plain and a mutual-TLS listener on free loopback ports, the REST API and
 // dashboard, SQLite under artifacts/demo/site) with the demo registry imported, enrols three terminals (GL-0001 the
@@ -362,9 +362,9 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
     var db = root.CombineWithFilePath("edgehub.db");
     var terminals = new[]
     {
-        new DemoTerminal("GL-0001", "smart-glasses", "blazeface", inputs.FullPath),
-        new DemoTerminal("DR-0001", "inspection-drone", "ppocr", inputs.CombineWithFilePath("bw_text.png").FullPath),
-        new DemoTerminal("RB-0001", "service-robot", "silero-vad", inputs.CombineWithFilePath("speech.wav").FullPath),
+        new DemoTerminal("GL-0001", "smart-glasses", "smart-glasses", "blazeface+vad"),
+        new DemoTerminal("DR-0001", "inspection-drone", "drone", "ppocr"),
+        new DemoTerminal("RB-0001", "service-robot", "service-robot", "blazeface+vad"),
     };
     var secure = terminals[0];
 
@@ -401,10 +401,18 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         }
     }
 
+    // Each terminal is its product profile on the simulated board, replaying a recorded trace of its sensors, camera and
+    // microphone (the sample inputs): the profile's pipelines run on the replayed camera and microphone, its mode rules
+    // turn the replayed signals into seconds per mode and sessions, its fault rules into fault records.
+    foreach (var t in terminals)
+    {
+        runs.Add(RequireSuccess(RunProgram("fleet", FleetDll(configuration), $"trace --product {t.Profile} --out {inputs.CombineWithFilePath(t.Profile + ".jsonl")}")));
+    }
+
     var agents = terminals.Select(t => Background.Start($"edgeagent {t.Device}", AgentDll(configuration),
         $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker={(t == secure ? $"mqtts://127.0.0.1:{tlsPort}" : $"mqtt://127.0.0.1:{port}")} " +
         $"--set Agent:Region=330106 --set Agent:Site={Site} " +
-        $"--set Models:Pipelines:0:Model={t.Model} --set Models:Pipelines:0:Input={t.Input} --set Models:Pipelines:0:Interval=00:00:00.100 " +
+        $"--set Hardware:Board=simulated --set Hardware:Product={t.Profile} --set Hardware:Replay={inputs.CombineWithFilePath(t.Profile + ".jsonl")} " +
         $"--set Updates:TrustedKeys:0={MakeAbsolute(root.CombineWithFilePath("release-key.pub.pem"))} " +
         "--set Usage:SummaryInterval=00:00:05", repoRoot.FullPath)).ToList();
     string campaign = null;
@@ -460,8 +468,9 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         $"{secure.Device} enrolled with a one-time token (edgeagent provision --hub) and connected over mutual TLS; the others were enrolled by key over the loopback listener.",
         "",
     };
-    lines.Add($"{"terminal",-9} {"product",-17} {"model",-11} {"records",8} {"dropped",8} {"usage",6} {"inferences",11} {"frames",7} {"time (hub)",-24} types");
+    lines.Add($"{"terminal",-9} {"product",-17} {"models",-13} {"records",8} {"dropped",8} {"usage",6} {"inferences",11} {"frames",7} {"time (hub)",-24} types");
     var failures = new List<string>();
+    var modeLines = new List<string> { "", "Hardware (product profile on the simulated board, replaying its trace): seconds per mode, sessions and faults, as the hub verified them:" };
     foreach (var t in terminals)
     {
         var listing = RunHub($"records --device {t.Device} --db {db} --format json");
@@ -472,13 +481,21 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         long inferences = summaries.Sum(d => d.TryGetProperty("inferences", out var m) ? m.EnumerateObject().Sum(p => p.Value.GetProperty("calls").GetInt64()) : 0);
         long frames = summaries.Sum(d => d.TryGetProperty("frames", out var f) ? f.GetInt64() : 0);
         var times = records.Where(r => r.TryGetProperty("time", out _)).GroupBy(r => r.GetProperty("time").GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}");
-        lines.Add($"{t.Device,-9} {t.Product,-17} {t.Model,-11} {records.Count,8} {records.Count(r => r.GetProperty("type").GetString() == "dropped"),8} {summaries.Count,6} {inferences,11} {frames,7} {string.Join(", ", times),-24} {string.Join(", ", types)}");
+        lines.Add($"{t.Device,-9} {t.Product,-17} {t.Model,-13} {records.Count,8} {records.Count(r => r.GetProperty("type").GetString() == "dropped"),8} {summaries.Count,6} {inferences,11} {frames,7} {string.Join(", ", times),-24} {string.Join(", ", types)}");
+        var modes = summaries.Where(d => d.TryGetProperty("modes", out _)).SelectMany(d => d.GetProperty("modes").EnumerateObject())
+            .GroupBy(m => m.Name).Select(g => $"{g.Key} {g.Sum(m => m.Value.GetDouble()):0.0} s");
+        var sessions = records.Where(r => r.GetProperty("type").GetString() == "session").Select(r => r.GetProperty("data"))
+            .Select(d => $"{d.GetProperty("mode").GetString()} {d.GetProperty("duration_s").GetDouble():0.0} s");
+        var faults = records.Where(r => r.GetProperty("type").GetString() is "fault.raised" or "fault.cleared")
+            .Select(r => $"{r.GetProperty("data").GetProperty("code").GetString()} {(r.GetProperty("type").GetString() == "fault.raised" ? "raised" : "cleared")}");
+        modeLines.Add($"  {t.Device} ({t.Profile}): modes {string.Join(", ", modes.DefaultIfEmpty("none"))}; sessions {string.Join(", ", sessions.DefaultIfEmpty("none"))}; faults {string.Join(", ", faults.DefaultIfEmpty("none"))}");
         if (records.Count == 0 || inferences == 0)
         {
             failures.Add($"{t.Device}: {records.Count} verified record(s), {inferences} inference(s) in its usage summaries");
         }
     }
 
+    lines.AddRange(modeLines);
     var rollout = RunQuiet(HubDll(configuration), $"rollout status {campaign} --db {db}");
     var rolloutState = rollout[0].Split('\t')[3];
     var glasses = RunQuiet(HubDll(configuration), $"records --device {secure.Device} --db {db} --format json").Where(l => l.StartsWith("{"))

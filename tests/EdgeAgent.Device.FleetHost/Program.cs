@@ -14,14 +14,17 @@ using Microsoft.Extensions.Logging;
 //   A new build of a catalog model for `edgehub models publish`: DIR/{NAME}-{V}.onnx (the cached file with one more
 //   metadata entry, TestKit's OnnxRebuild: other bytes, same graph), DIR/entry.json (the catalog entry with the new hash)
 //   and DIR/selftest.json (its self-test vector). Prints the new SHA-256.
+// trace --product P --out FILE
+//   The demo's recorded trace of product P (DemoTraces): two minutes of sensor, camera and microphone lines, the media
+//   named by file beside FILE.
 // run --dir DIR [--set Key=Value ...] [--set-for SERIAL,SERIAL,... Key=Value ...]
 //   `edgeagent run` for every state directory under DIR, all in this process, until SIGTERM or Ctrl-C; --set-for
 //   applies to the named devices only (after --set; tests inject faults into some devices with it). "{device}" in a
 //   value is replaced by the directory's serial. Agents log warnings and errors only; start-up errors name the serial.
 //   Prints "fleet running N" once every agent's status file exists.
-if (args is not [var verb, .. var rest] || verb is not ("provision" or "run" or "release"))
+if (args is not [var verb, .. var rest] || verb is not ("provision" or "run" or "release" or "trace"))
 {
-    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | release --catalog C --model NAME --version V --out DIR | run --dir DIR [--set Key=Value ...] [--set-for SERIAL,... Key=Value ...]");
+    Console.Error.WriteLine("usage: provision --dir DIR --devices N --product P [--prefix SIM-] --keys KEYDIR | release --catalog C --model NAME --version V --out DIR | trace --product P --out FILE | run --dir DIR [--set Key=Value ...] [--set-for SERIAL,... Key=Value ...]");
     return 2;
 }
 
@@ -53,8 +56,15 @@ for (var i = 0; i < rest.Length; i++)
 
 if (dir is null)
 {
-    Console.Error.WriteLine(verb == "release" ? "--out is required" : "--dir is required");
+    Console.Error.WriteLine(verb is "release" or "trace" ? "--out is required" : "--dir is required");
     return 2;
+}
+
+if (verb == "trace")
+{
+    var lines = DemoTraces.For(product ?? "").Write(dir);
+    Console.WriteLine($"{dir}: {lines} lines");
+    return 0;
 }
 
 if (verb == "release")
