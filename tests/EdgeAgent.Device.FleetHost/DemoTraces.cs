@@ -16,19 +16,19 @@ internal static class DemoTraces
         _ => throw new ArgumentException($"no demo trace for '{product}'; allowed: smart-glasses, drone, service-robot", nameof(product)),
     };
 
-    /// <summary>On the desk for 4 s, then worn (head motion), the camera and microphone in use from 6 s.</summary>
+    /// <summary>On the desk for 4 s with the camera on, then worn (head motion), the microphone in use from 6 s.</summary>
     private static TraceWriter Glasses()
     {
-        var t = new TraceWriter("smart-glasses", "demo: put on at 4 s, camera and microphone from 6 s");
+        var t = new TraceWriter("smart-glasses", "demo: put on at 4 s, camera throughout, microphone from 6 s");
         t.Sensor("imu", 100).Constant(0, 4_000, TraceSample.Motion()).Alternating(4_000, End, TraceSample.Motion(az: 1.08, gx: 12), TraceSample.Motion(az: 1.0, gx: -9));
         t.Sensor("env", 5_000).Constant(0, End, TraceSample.Environment(31.5, 1012.8, 48));
         t.Sensor("battery", 5_000).Segment(0, End, ms => TraceSample.Battery(3.95, 82 - (ms / 10_000.0), -24));
-        t.Sensor("camera", 250).Alternating(6_000, End, TraceSample.Image("astronaut.png"), TraceSample.Image("chelsea.png"));
+        t.Sensor("camera", 250).Alternating(0, End, TraceSample.Image("astronaut.png"), TraceSample.Image("chelsea.png"));
         t.Sensor("mic", 4_000).Constant(6_000, End, TraceSample.Audio("speech.wav"));
         return t;
     }
 
-    /// <summary>Standby, armed at 3 s, take-off at 6 s, a 55 A motor surge at 14-17 s (motor.overcurrent), landing at 60 s.</summary>
+    /// <summary>Commissioned by a long press at 1-7 s; standby, armed at 3 s, take-off at 6 s, a 55 A motor surge at 14-17 s (motor.overcurrent), landing at 60 s.</summary>
     private static TraceWriter Drone()
     {
         var t = new TraceWriter("drone", "demo: armed at 3 s, airborne 6-60 s with a motor surge at 14 s");
@@ -48,10 +48,12 @@ internal static class DemoTraces
         t.Sensor("pack", 1_000).Constant(0, End, TraceSample.Adc(3.3, 0.0, 0.0, 0.0));
         t.Sensor("landing", 100).Segment(0, End, ms => TraceSample.Distance(ms is >= 6_000 and < 60_000 ? 1.9 : 0.08));
         t.Sensor("camera", 500).Constant(0, End, TraceSample.Image("bw_text.png"));
+        // The installer holds the button for 6 s (the profile's long press is 5 s): commissioning at the configured site.
+        t.Sensor("button", 1_000).Constant(1_000, 7_000, TraceSample.Button(true)).Constant(7_000, 8_000, TraceSample.Button(false));
         return t;
     }
 
-    /// <summary>Standby, then a greeting (servos moving, drive current) from 3 s, with camera and microphone.</summary>
+    /// <summary>Commissioned by a long press at 1-5 s; standby, then a greeting (servos moving, drive current) from 3 s, with camera and microphone.</summary>
     private static TraceWriter Robot()
     {
         var t = new TraceWriter("service-robot", "demo: greeting a visitor from 3 s");
@@ -63,6 +65,8 @@ internal static class DemoTraces
         t.Sensor("env", 5_000).Constant(0, End, TraceSample.Environment(24.5, 1013.1, 52));
         t.Sensor("camera", 500).Alternating(0, End, TraceSample.Image("astronaut.png"), TraceSample.Image("chelsea.png"));
         t.Sensor("mic", 3_000).Constant(0, End, TraceSample.Audio("speech.wav"));
+        // The installer holds the button for 4 s (the profile's long press is 3 s): commissioning at the configured site.
+        t.Sensor("button", 1_000).Constant(1_000, 5_000, TraceSample.Button(true)).Constant(5_000, 6_000, TraceSample.Button(false));
         return t;
     }
 }

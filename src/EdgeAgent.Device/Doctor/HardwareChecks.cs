@@ -52,7 +52,7 @@ internal static class HardwareChecks
 
         if (product.Controls is { } controls && (controls.StatusLed is not null || controls.Button is not null))
         {
-            using var controlRig = ControlRig.Open(product, board, time);
+            using var controlRig = ControlRig.Open(product, board, time, setup.Rig.Replay);
             rows.Add(controlRig.Problems.Count == 0
                 ? DoctorRow.Pass("controls", string.Join(", ", new[]
                     {

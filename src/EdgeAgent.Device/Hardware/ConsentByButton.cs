@@ -40,7 +40,7 @@ internal static class ConsentByButton
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(output);
         var button = setup.Product!.Controls!.Button!;
-        using var rig = ControlRig.Open(setup.Product, setup.Board!, time);
+        using var rig = ControlRig.Open(setup.Product, setup.Board!, time, setup.Rig.Replay);
         if (rig.Button is not { } pressed)
         {
             throw new IOException($"the owner's consent is taken with the button, but it cannot be opened: {string.Join("; ", rig.Problems)}. Provision with --consent instead.");

@@ -36,7 +36,7 @@ internal sealed class FieldControls(
             return;
         }
 
-        _rig = ControlRig.Open(product, board, time);
+        _rig = ControlRig.Open(product, board, time, setup.Rig.Replay);
         foreach (var problem in _rig.Problems)
         {
             Log.ControlUnavailable(logger, problem);

@@ -9,13 +9,14 @@ namespace EdgeAgent.Hardware.Monitoring;
 
 /// <summary>
 /// The product's field controls on the board's GPIO: the status LED and the button of the profile's <c>controls</c>
-/// (each optional), through libgpiod on the pin's chip and line (the board's <c>gpio_lines</c>, else its
+/// (each optional; the button played back from a replayed trace's <c>button</c> lines), through libgpiod on the pin's chip and line (the board's <c>gpio_lines</c>, else its
 /// <c>gpio_chip</c> with line = pin), or a <see cref="SimulatedGpioDriver"/> on the simulated board. A control that cannot
 /// be opened is left out and said in <see cref="Problems"/>: the agent runs without it.
 /// </summary>
 public sealed class ControlRig : IDisposable
 {
     private readonly List<GpioController> _controllers = [];
+    private readonly List<IDisposable> _owned = [];
 
     private ControlRig()
     {
@@ -30,7 +31,8 @@ public sealed class ControlRig : IDisposable
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
-    public static ControlRig Open(ProductProfile product, BoardProfile board, TimeProvider time)
+    /// <param name="replay">A recorded trace: the button is played back from its <c>button</c> lines (the LED still lights).</param>
+    public static ControlRig Open(ProductProfile product, BoardProfile board, TimeProvider time, string? replay = null)
     {
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(board);
@@ -48,7 +50,13 @@ public sealed class ControlRig : IDisposable
             }
         }
 
-        if (product.Controls?.Button is { } button)
+        if (product.Controls?.Button is not null && replay is not null)
+        {
+            var button = Replay.ReplaySensors.Button(replay, time);
+            rig._owned.Add((IDisposable)button);
+            rig.Button = button;
+        }
+        else if (product.Controls?.Button is { } button)
         {
             try
             {
@@ -73,6 +81,12 @@ public sealed class ControlRig : IDisposable
         }
 
         _controllers.Clear();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        _owned.Clear();
     }
 
     private GpioController Controller(BoardProfile board, int pin, TimeProvider time, out int line)

@@ -1,3 +1,4 @@
+using EdgeAgent.Hardware.Gpio;
 using EdgeAgent.Hardware.Sensors;
 using UnitsNet;
 
@@ -69,6 +70,26 @@ public static class ReplaySensors
                 Length.FromMeters(l.GetNumber("alt_m")), Speed.FromMetersPerSecond(l.GetNumber("speed_mps")),
                 (int)l.GetNumber("sats"), (GnssFixQuality)(int)quality, null);
         }, staleAfter ?? DefaultStaleAfter));
+
+    /// <summary>
+    /// The product's button (<c>controls.button</c>) played back: sensor <c>button</c>, kind <c>button</c>, field
+    /// <c>pressed</c> (1 down, 0 up). A line holds until the next one (a press lasts as long as it was recorded), and
+    /// the button is up before the first line and where the trace has none.
+    /// </summary>
+    public static IButton Button(string path, TimeProvider time) =>
+        new ReplayedButton(new ReplaySensor<bool>(path, "button", "button", time, l => l.GetNumber("pressed") switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw l.Error("pressed", "must be 1 (down) or 0 (up)"),
+        }, TimeSpan.MaxValue));
+
+    private sealed class ReplayedButton(ReplaySensor<bool> inner) : IButton, IDisposable
+    {
+        public bool IsPressed() => inner.TryRead(out var pressed) && pressed;
+
+        public void Dispose() => inner.Dispose();
+    }
 
     private sealed class NoFixIsNoReading(ReplaySensor<GnssReading> inner) : ISensor<GnssReading>
     {

@@ -165,4 +165,22 @@ public sealed class ReplaySensorTests : IDisposable
             return sensor.TryRead(out _);
         }
     }
+
+    [Fact]
+    public void Button_HoldsEachLineUntilTheNext_AndIsUpBeforeTheFirst()
+    {
+        var path = Trace(
+            """{"t_ms":1000,"sensor":"button","kind":"button","pressed":1}""",
+            """{"t_ms":6000,"sensor":"button","kind":"button","pressed":0}""");
+        var button = ReplaySensors.Button(path, _time);
+
+        Assert.False(button.IsPressed()); // t = 0
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(button.IsPressed());
+        _time.Advance(TimeSpan.FromSeconds(4.999)); // a held button is no stale reading: 5 s after its line it is still down
+        Assert.True(button.IsPressed());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(button.IsPressed());
+        ((IDisposable)button).Dispose();
+    }
 }

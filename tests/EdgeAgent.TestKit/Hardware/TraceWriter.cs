@@ -54,6 +54,9 @@ public sealed class TraceSample
     /// <summary>A failed read of a sensor of <paramref name="kind"/> (CRC error, not ready, out of range).</summary>
     public static TraceSample Invalid(string kind) => new(kind, false);
 
+    /// <summary>The product's button (sensor <c>button</c>): down or up from the line's time on.</summary>
+    public static TraceSample Button(bool pressed) => new("button", true, ("pressed", pressed ? 1.0 : 0.0));
+
     /// <summary>A camera frame: an image file, relative to the trace's directory (or absolute).</summary>
     public static TraceSample Image(string file) => new("image", true, ("file", file));
 
