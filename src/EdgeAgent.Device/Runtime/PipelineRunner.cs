@@ -142,9 +142,13 @@ internal sealed class PipelineRunner(
                 await RunLiveAsync(Hardware.LiveSources.Microphone(hardware, sensor, time, loggers), clip => job.Run(clip, source), source, stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or MediaFormatException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await FaultAsync(spec, "sensor.missing", "sensor", e.Message, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MediaFormatException or FormatException)
+        {
+            await FaultAsync(spec, "input.unreadable", "sensor", e.Message, stoppingToken).ConfigureAwait(false);
         }
     }
 
