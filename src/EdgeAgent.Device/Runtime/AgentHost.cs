@@ -261,11 +261,12 @@ internal static class AgentHost
         // Start order; they stop in reverse, so the last records (usage, power off) are written before the publisher stops.
         services.AddEdgeAgentMqtt(configuration);
         services.AddHostedService<AgentLifecycle>();
-        services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
+        // Stops before the usage reporter, so the session open at shutdown ends before the last usage.summary is taken.
+        services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.FieldControls>());
     }
 
