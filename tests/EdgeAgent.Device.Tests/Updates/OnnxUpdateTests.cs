@@ -25,7 +25,9 @@ public sealed class OnnxUpdateTests(ITestOutputHelper output)
     {
         await using var rig = new OnnxUpdateRig();
         var other = TinyModels.MlpVariant("tiny-mlp", weights: [0.52f, -0.2f, 0.1f, 0.3f, 0.78f, -0.5f, -0.6f, 0.4f, 0.21f, 0.1f, -0.3f, 0.69f]);
-        var (manifest, directive) = rig.Publish(other, "2.0.0", new ProbationPolicy { Calls = 200, MaxSeconds = 60, MaxErrorRate = 0, LatencyTolerance = 3, MaxDrift = 1000 });
+        // Latency is not what this test judges (the bench does): the widest tolerance, so agents running in parallel test
+        // classes cannot push a tiny model's p95 over the gate (it did once in CI at tolerance 3).
+        var (manifest, directive) = rig.Publish(other, "2.0.0", new ProbationPolicy { Calls = 200, MaxSeconds = 60, MaxErrorRate = 0, LatencyTolerance = 100, MaxDrift = 1000 });
         await rig.StartAsync();
         await using var caller = new SteadyCaller(rig.Session, 200, Normal);
 
