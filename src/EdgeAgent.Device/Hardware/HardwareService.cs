@@ -62,7 +62,14 @@ internal sealed class HardwareService(
             {
                 await WriteAsync(monitor.Step(time.GetTimestamp()), stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+            catch (Core.Replay.TraceFormatException e)
+            {
+                // A bad line further into a replayed trace: the replay cannot go on (the agent does; the open session
+                // ends at the stop). Said once, not at every tick.
+                Log.ReplayStopped(logger, e.Message);
+                return;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
             {
                 Log.StepFailed(logger, monitor.Tick, e);
             }

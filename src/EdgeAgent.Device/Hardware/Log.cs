@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(4105, LogLevel.Warning, "Field control not available: {Problem}")]
     public static partial void ControlUnavailable(ILogger logger, string problem);
+
+    [LoggerMessage(4106, LogLevel.Error, "Replay stopped: {Problem}; the sensors are no longer sampled")]
+    public static partial void ReplayStopped(ILogger logger, string problem);
 }
