@@ -62,7 +62,7 @@ internal static class SystemChecks
     public static DoctorRow ClockSource(AgentOptions agent, bool hasGnss)
     {
         const string check = "clock source";
-        var synced = File.Exists("/run/systemd/timesync/synchronized");
+        var synced = AgentRuntime.NtpSynchronized;
         return agent.SystemClock switch
         {
             "auto" when synced => DoctorRow.Pass(check, "auto: systemd-timesyncd reports the clock synchronised (ntp)"),

@@ -191,6 +191,7 @@ internal static class AgentHost
         var setup = services.GetRequiredService<Hardware.HardwareSetup>();
         var pipelines = services.GetRequiredService<IOptions<ModelsOptions>>().Value.Pipelines;
         var problems = new List<string>();
+        var media = setup.Product?.Sensors.Where(s => s.Kind is "camera" or "microphone").Select(s => s.Id).ToList() ?? [];
         for (var i = 0; i < pipelines.Count; i++)
         {
             if (pipelines[i].Source is not { } source)
@@ -198,7 +199,6 @@ internal static class AgentHost
                 continue;
             }
 
-            var media = setup.Product?.Sensors.Where(s => s.Kind is "camera" or "microphone").Select(s => s.Id).ToList() ?? [];
             if (setup.Product?.Sensor(source) is not { Kind: "camera" or "microphone" })
             {
                 problems.Add(setup.Enabled

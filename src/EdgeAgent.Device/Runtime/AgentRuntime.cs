@@ -287,14 +287,16 @@ internal sealed class AgentRuntime : IAsyncDisposable
         _key.Dispose();
     }
 
+    /// <summary>systemd-timesyncd creates this file once the clock is synchronised (systemd-timesyncd.service(8)).</summary>
+    public static bool NtpSynchronized => File.Exists("/run/systemd/timesync/synchronized");
+
     private static SystemClockTrust SystemClockTrustOf(string setting) => setting switch
     {
         "ntp" => SystemClockTrust.Ntp,
         "gnss" => SystemClockTrust.Gnss,
         "rtc" => SystemClockTrust.Rtc,
         "none" => SystemClockTrust.None,
-        // systemd-timesyncd creates this file once the clock is synchronised (systemd-timesyncd.service(8)).
-        _ => File.Exists("/run/systemd/timesync/synchronized") ? SystemClockTrust.Ntp : SystemClockTrust.None,
+        _ => NtpSynchronized ? SystemClockTrust.Ntp : SystemClockTrust.None,
     };
 
     /// <summary>The configured pipelines' catalog models (ppocr is its detection and recognition models).</summary>

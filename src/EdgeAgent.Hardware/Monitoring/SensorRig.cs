@@ -130,20 +130,21 @@ public sealed class SensorRig : IDisposable
 
     private static TimeSpan Period(ProductSensor sensor) => TimeSpan.FromMilliseconds(sensor.PeriodMs);
 
-    private static SensorChannel Replayed(ProductSensor sensor, string trace, TimeProvider time) => sensor.Kind switch
+    /// <summary>The sensor played back from the trace, behind the same port (and so the same projection) as its binding.</summary>
+    private static SensorChannel Replayed(ProductSensor sensor, string trace, TimeProvider time) => Channel(sensor, sensor.Kind switch
     {
-        "imu" => new SensorChannel<MotionReading>(ReplaySensors.Motion(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Motion),
-        "environment" => new SensorChannel<EnvironmentReading>(ReplaySensors.Environment(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Environment),
-        "power" => new SensorChannel<PowerReading>(ReplaySensors.Power(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Power),
-        "battery" => new SensorChannel<BatteryReading>(ReplaySensors.Battery(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Battery),
-        "adc" => new SensorChannel<AdcReading>(ReplaySensors.Adc(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Adc),
-        "pwm" => new SensorChannel<PwmReading>(ReplaySensors.Pwm(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Pwm(time)),
-        "distance" => new SensorChannel<DistanceReading>(ReplaySensors.Distance(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Distance),
-        "gnss" => new SensorChannel<GnssReading>(ReplaySensors.Gnss(trace, sensor.Id, time), sensor.Kind, Period(sensor), SignalProjections.Gnss()),
+        "imu" => ReplaySensors.Motion(trace, sensor.Id, time),
+        "environment" => ReplaySensors.Environment(trace, sensor.Id, time),
+        "power" => ReplaySensors.Power(trace, sensor.Id, time),
+        "battery" => ReplaySensors.Battery(trace, sensor.Id, time),
+        "adc" => ReplaySensors.Adc(trace, sensor.Id, time),
+        "pwm" => ReplaySensors.Pwm(trace, sensor.Id, time),
+        "distance" => ReplaySensors.Distance(trace, sensor.Id, time),
+        "gnss" => ReplaySensors.Gnss(trace, sensor.Id, time),
         _ => throw new ArgumentException($"sensor '{sensor.Id}': kind '{sensor.Kind}' has no replay", nameof(sensor)),
-    };
+    }, time);
 
-    /// <summary>An I2C binding's sensor as a channel of its reading type.</summary>
+    /// <summary>A sensor (an I2C binding, the GNSS receiver, a replay) as a channel of its reading type and its kind's projection.</summary>
     public static SensorChannel Channel(ProductSensor sensor, IDisposable binding, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(sensor);
