@@ -38,12 +38,7 @@ public sealed class CommissionByButtonTests : IAsyncLifetime, IDisposable
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
-        var settings = new[]
-        {
-            $"Agent:StateDirectory={state}", $"Mqtt:Broker=mqtt://{EmbeddedMqttBroker.Host}:{_broker.Port}", "Agent:StatusInterval=00:00:00.100", "Agent:Site=xihu-depot",
-            $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", $"Models:Cache={RepositoryRoot.Combine("models", ".cache")}",
-            $"Hardware:Profiles={RepositoryRoot.Combine("hardware")}", "Hardware:Product=drone", $"Hardware:Replay={path}",
-        };
+        var settings = ReplayedAgent.Settings(state, _broker, "drone", path, "Agent:Site=xihu-depot");
         var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
         var site = Path.Combine(state, "commissioned-site");
         while (!File.Exists(site))

@@ -38,12 +38,7 @@ public sealed class ConsentByButtonTests : IAsyncLifetime, IDisposable
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
-        var settings = new[]
-        {
-            $"Agent:StateDirectory={state}", $"Mqtt:Broker=mqtt://{EmbeddedMqttBroker.Host}:{_broker.Port}", "Agent:StatusInterval=00:00:00.100",
-            $"Hardware:Profiles={RepositoryRoot.Combine("hardware")}", "Hardware:Product=smart-glasses", $"Hardware:Replay={path}",
-            $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", $"Models:Cache={RepositoryRoot.Combine("models", ".cache")}",
-        };
+        var settings = ReplayedAgent.Settings(state, _broker, "smart-glasses", path);
         var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
 
         // Before the press completes nothing is recorded: no outbox exists.

@@ -45,12 +45,7 @@ public sealed class HardwareRunTests : IAsyncLifetime, IDisposable
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
-        var settings = new[]
-        {
-            $"Agent:StateDirectory={state}", $"Mqtt:Broker=mqtt://{EmbeddedMqttBroker.Host}:{_broker.Port}", "Agent:StatusInterval=00:00:00.100",
-            $"Models:Catalog={RepositoryRoot.Combine("models", "catalog.json")}", $"Models:Cache={RepositoryRoot.Combine("models", ".cache")}",
-            $"Hardware:Profiles={RepositoryRoot.Combine("hardware")}", "Hardware:Board=simulated", "Hardware:Product=smart-glasses", $"Hardware:Replay={tracePath}",
-        };
+        var settings = ReplayedAgent.Settings(state, _broker, "smart-glasses", tracePath);
         var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
 
         // The detector needs the camera active and the IMU's window for enter_s = 3 s: wait until the status says active.
