@@ -143,7 +143,7 @@ var runs = states.Select(state =>
     var own = settings.Concat(targeted.Where(t => t.Devices.Contains(serial)).Select(t => t.Setting))
         .Select(s => s.Replace("{device}", serial, StringComparison.Ordinal)).Prepend($"Agent:StateDirectory={state}").ToList();
     var error = new PrefixWriter(serial, Console.Error);
-    return Task.Run(() => AgentHost.RunAsync(null, own, error, (_, services) =>
+    return Task.Run(() => AgentHost.RunAsync([], own, error, (_, services) =>
         services.PostConfigure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning), stop.Token));
 }).ToList();
 

@@ -45,7 +45,7 @@ if (load is null)
     return 2;
 }
 
-return await AgentHost.RunAsync(config, settings, Console.Error, (configuration, services) =>
+return await AgentHost.RunAsync(config is null ? [] : [config], settings, Console.Error, (configuration, services) =>
 {
     configuration.AddJsonFile(load, optional: false, reloadOnChange: true);
     services.AddOptions<LoadOptions>().BindConfiguration("Load");

@@ -29,7 +29,7 @@ internal static class DoctorCommand
         command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var (built, exit) = await AgentHost.BuildAsync(options.ConfigFile(parse), options.Settings(parse), error, null).ConfigureAwait(false);
+            var (built, exit) = await AgentHost.BuildAsync(options.ConfigFiles(parse), options.Settings(parse), error, null).ConfigureAwait(false);
             if (built is not { } composed)
             {
                 return exit;

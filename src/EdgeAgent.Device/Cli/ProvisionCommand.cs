@@ -1,18 +1,24 @@
 using System.CommandLine;
 using EdgeAgent.Core.Identity;
 using EdgeAgent.Device.Provisioning;
+using EdgeAgent.Device.Runtime;
+using EdgeAgent.Hardware.Profiles;
+using Microsoft.Extensions.Configuration;
 
 namespace EdgeAgent.Device.Cli;
 
-/// <summary><c>edgeagent provision</c>: the device key and identity, created once.</summary>
+/// <summary><c>edgeagent provision</c>: key, identity, enrolment and settings of a terminal, safe to run again (see <see cref="DeviceProvisioning"/>).</summary>
 internal static class ProvisionCommand
 {
     public const string StateVariable = "EDGEAGENT_STATE_DIR";
 
+    /// <summary>The packaged agent's state directory (systemd StateDirectory=edgeagent).</summary>
+    public const string InstalledStateDirectory = "/var/lib/edgeagent";
+
     public static Option<DirectoryInfo> StateDirectoryOption() => new("--state-dir")
     {
         Description = $"The agent's state directory: key, identity, ledger (default: ${StateVariable}, else /var/lib/edgeagent).",
-        DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable(StateVariable) ?? "/var/lib/edgeagent"),
+        DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable(StateVariable) ?? InstalledStateDirectory),
     };
 
     public static Command Build()
@@ -20,21 +26,30 @@ internal static class ProvisionCommand
         var device = new Option<string>("--device") { Description = "The unit's serial number (1-64 of A-Z a-z 0-9 . _ -).", Required = true };
         var product = new Option<string>("--product") { Description = "The product (SKU family) id.", Required = true };
         var consent = new Option<bool>("--consent") { Description = "The owner agreed to collection; without it the agent records nothing." };
-        var state = StateDirectoryOption();
         var hub = new Option<string?>("--hub") { Description = "Enrol at this hub now (its HTTP address, e.g. http://hub:8080): sends a CSR signed by the device key with --token and stores the device certificate and hub CA in the state directory, for mutual TLS." };
         var token = new Option<string?>("--token") { Description = "The one-time enrolment token from `edgehub devices token` (with --hub)." };
+        var board = new Option<string?>("--board") { Description = "The board profile (hardware/boards/ID.json, e.g. raspberry-pi-5, rk3588); written as Hardware:Board." };
+        var profile = new Option<string?>("--profile") { Description = "The product profile (hardware/products/ID.json, e.g. smart-glasses, drone); written as Hardware:Product." };
+        var configOut = new Option<FileInfo?>("--config-out")
+        {
+            Description = $"Where the provisioned settings are written (default: /etc/edgeagent/{AgentConfigOptions.ProvisionedFile} for the installed " +
+                $"package's state directory, else {AgentConfigOptions.ProvisionedFile} in the state directory).",
+        };
+        var config = new AgentConfigOptions();
         var command = new Command(
             "provision",
-            "Create this device's ECDSA P-256 key (kept owner-only in the state directory, never sent) and identity. Safe to run " +
-            "again: an existing key is kept. Without --hub, prints the public key file to enrol at the hub (edgehub devices enroll); " +
-            "with --hub and --token, enrols at the hub and stores the device certificate (device-cert.pem) and hub CA (hub-ca.pem). " +
+            "Make this board a terminal: create the device's ECDSA P-256 key (kept owner-only in the state directory, never sent) " +
+            "and identity, enrol at the hub with --hub and --token (device certificate and hub CA stored for mutual TLS), check " +
+            "--board and --profile against the hardware profiles, and write the settings the agent runs with (provisioned.json). " +
+            "Safe to run again: the key is kept, an enrolment already done is not repeated, the settings are merged; each step " +
+            "says what it did and the last line is the next step. Reads the same configuration as run (for Hardware:Profiles). " +
             "Exit codes: 0 done, 1 failure (hub unreachable), 2 bad input or the hub refused (its reason printed).");
-        command.Options.Add(device);
-        command.Options.Add(product);
-        command.Options.Add(consent);
-        command.Options.Add(state);
-        command.Options.Add(hub);
-        command.Options.Add(token);
+        foreach (var option in new Option[] { device, product, consent, hub, token, board, profile, configOut })
+        {
+            command.Options.Add(option);
+        }
+
+        config.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -48,34 +63,29 @@ internal static class ProvisionCommand
                 return ExitCodes.BadInput;
             }
 
-            var store = new IdentityStore(parse.GetValue(state)!.FullName, TimeProvider.System);
             try
             {
-                var outcome = store.Provision(parse.GetValue(device)!, parse.GetValue(product)!, parse.GetValue(consent));
-                var (identity, key) = store.Load();
-                key.Dispose();
-                output.WriteLine(outcome == ProvisionOutcome.Created
-                    ? $"provisioned device {identity.DeviceId} of product {identity.ProductId}: new key {identity.KeyId}"
-                    : $"device {identity.DeviceId} of product {identity.ProductId} was already provisioned; kept key {identity.KeyId}");
-                output.WriteLine($"consent to collection: {(identity.Consent ? "given" : "NOT given (the agent will record nothing; run again with --consent)")}");
-                if (hubUri is null)
+                var (state, profiles, settingsFile, installed) = Locations(parse, config);
+                var request = new ProvisionRequest(
+                    parse.GetValue(device)!, parse.GetValue(product)!, parse.GetValue(consent), state, hubUri, parse.GetValue(token),
+                    parse.GetValue(board), parse.GetValue(profile), profiles, parse.GetValue(configOut)?.FullName ?? settingsFile, installed);
+                var steps = await new DeviceProvisioning(TimeProvider.System).RunAsync(request, ct).ConfigureAwait(false);
+                foreach (var step in steps)
                 {
-                    output.WriteLine($"public key for enrolment at the hub: {store.PublicKeyPath}");
-                    output.WriteLine($"next: edgehub devices enroll --device {identity.DeviceId} --product {identity.ProductId} --key {IdentityStore.PublicKeyFile}");
-                    return ExitCodes.Ok;
+                    output.WriteLine($"{step.Name}: {step.Said}");
                 }
 
-                var enrolled = await HubEnrolment.EnrolAsync(store, hubUri, parse.GetValue(token)!, null, ct).ConfigureAwait(false);
-                output.WriteLine($"enrolled at {hubUri}: device certificate {enrolled.CertificatePath}, hub CA {enrolled.CaPath}");
-                output.WriteLine(enrolled.Broker is { } broker
-                    ? $"next: edgeagent run --set Mqtt:Broker={broker} (the certificate, key and CA are used from the state directory)"
-                    : "next: edgeagent run --set Mqtt:Broker=mqtts://HUB:8883 (the hub runs no TLS listener yet: edgehub serve --mqtts ADDRESS:PORT)");
                 return ExitCodes.Ok;
             }
             catch (EnrolmentFailedException e)
             {
                 error.WriteLine($"error: {e.Message}");
                 return e.Status is null ? ExitCodes.Failure : ExitCodes.BadInput;
+            }
+            catch (ProfileException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or DeviceNotProvisionedException or IOException or UnauthorizedAccessException)
             {
@@ -84,5 +94,24 @@ internal static class ProvisionCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where things go, from the same configuration run reads: the state directory, the hardware profile folder, and
+    /// the settings file (the installed layout keeps it in /etc/edgeagent, anything else beside the state it belongs to).
+    /// </summary>
+    private static (string State, string? Profiles, string SettingsFile, bool Installed) Locations(ParseResult parse, AgentConfigOptions config)
+    {
+        var configuration = new ConfigurationBuilder();
+        if (AgentHost.AddSources(configuration, config.ConfigFiles(parse), config.Settings(parse)) is { } bad)
+        {
+            throw new ArgumentException(bad);
+        }
+
+        var settings = configuration.Build();
+        var state = Path.GetFullPath(settings[$"{AgentOptions.Section}:StateDirectory"] ?? new AgentOptions().StateDirectory);
+        var installed = state == InstalledStateDirectory && Directory.Exists(AgentConfigOptions.Directory);
+        var settingsFile = Path.Combine(installed ? AgentConfigOptions.Directory : state, AgentConfigOptions.ProvisionedFile);
+        return (state, settings["Hardware:Profiles"], settingsFile, installed);
     }
 }

@@ -16,7 +16,7 @@ internal static class RunCommand
             "is unusable, 2 bad configuration or profile (each bad key or field named).");
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
-            await AgentHost.RunAsync(options.ConfigFile(parse), options.Settings(parse), parse.InvocationConfiguration.Error, null, ct).ConfigureAwait(false));
+            await AgentHost.RunAsync(options.ConfigFiles(parse), options.Settings(parse), parse.InvocationConfiguration.Error, null, ct).ConfigureAwait(false));
         return command;
     }
 }

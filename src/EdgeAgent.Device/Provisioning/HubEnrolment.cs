@@ -9,6 +9,9 @@ namespace EdgeAgent.Device.Provisioning;
 /// <summary>What enrolment at the hub gave the device: where its certificate and the hub CA were written, and the hub's TLS broker if it named one.</summary>
 internal sealed record EnrolmentResult(string CertificatePath, string CaPath, string? Broker);
 
+/// <summary>A certificate an earlier enrolment left in the state directory, for this device's key.</summary>
+internal sealed record ExistingEnrolment(string CertificatePath, string Issuer, DateTimeOffset NotAfter);
+
 /// <summary>The hub refused enrolment or could not be reached; the message says why (the hub's own words when it answered).</summary>
 internal sealed class EnrolmentFailedException : Exception
 {
@@ -96,6 +99,37 @@ internal static class HubEnrolment
                 await File.WriteAllTextAsync(caPath, answer.CaCertificate, cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(certPath, answer.Certificate, cancellationToken).ConfigureAwait(false);
                 return new EnrolmentResult(certPath, caPath, answer.Broker);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The enrolment already done for this device's key: <c>device-cert.pem</c> for the same public key and serial, with
+    /// the hub CA beside it; null when there is none (or it is for another key, or unreadable), so enrolling again is needed.
+    /// </summary>
+    public static ExistingEnrolment? Existing(IdentityStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var certPath = Path.Combine(store.StateDirectory, CertificateFile);
+        if (!File.Exists(certPath) || !File.Exists(Path.Combine(store.StateDirectory, CaFile)))
+        {
+            return null;
+        }
+
+        var (identity, key) = store.Load();
+        using (key)
+        {
+            try
+            {
+                using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
+                using var certKey = certificate.GetECDsaPublicKey();
+                var ours = certKey is not null && certKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()) &&
+                    certificate.GetNameInfo(X509NameType.SimpleName, false) == identity.DeviceId;
+                return ours ? new ExistingEnrolment(certPath, certificate.Issuer, new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)) : null;
+            }
+            catch (CryptographicException)
+            {
+                return null;
             }
         }
     }

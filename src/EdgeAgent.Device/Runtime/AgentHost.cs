@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeAgent.Device.Runtime;
 
 /// <summary>
-/// The composition root of <c>edgeagent run</c>: configuration (JSON file, then <c>EDGEAGENT_</c> environment variables,
+/// The composition root of <c>edgeagent run</c>: configuration (JSON files in order, then <c>EDGEAGENT_</c> environment variables,
 /// then <c>--set Key=Value</c>), every component's options validated before anything opens, the runtime (identity,
 /// outbox, ledger) opened, then the Generic Host with the publisher, the pipelines, usage reporting and the status file.
 /// </summary>
@@ -29,7 +29,7 @@ internal static class AgentHost
     /// component's options validated; null with the exit code after the errors were written to <paramref name="error"/>.
     /// </summary>
     public static async Task<(Composed? Composed, int Exit)> BuildAsync(
-        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra)
+        IReadOnlyList<string> configFiles, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra)
     {
         IHost? built = null;
         (Composed?, int) Fail(int code)
@@ -39,32 +39,12 @@ internal static class AgentHost
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "edgeagent" });
-        if (configFile is not null)
+        if (AddSources(builder.Configuration, configFiles, settings) is { } bad)
         {
-            if (!File.Exists(configFile))
-            {
-                await error.WriteLineAsync($"error: --config {configFile}: no such file").ConfigureAwait(false);
-                return Fail(Cli.ExitCodes.BadInput);
-            }
-
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+            await error.WriteLineAsync($"error: {bad}").ConfigureAwait(false);
+            return Fail(Cli.ExitCodes.BadInput);
         }
 
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var setting in settings)
-        {
-            var eq = setting.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                await error.WriteLineAsync($"error: --set '{setting}' must be Key=Value, e.g. --set Mqtt:Broker=mqtt://127.0.0.1:1883").ConfigureAwait(false);
-                return Fail(Cli.ExitCodes.BadInput);
-            }
-
-            overrides[setting[..eq]] = setting[(eq + 1)..];
-        }
-
-        builder.Configuration.AddInMemoryCollection(overrides);
         // A product profile's board is the board a release is matched against, unless Updates:Board says otherwise.
         if (builder.Configuration["Hardware:Product"] is { Length: > 0 } && builder.Configuration["Updates:Board"] is null)
         {
@@ -137,14 +117,50 @@ internal static class AgentHost
         return (new Composed(host, builder.Configuration), Cli.ExitCodes.Ok);
     }
 
+    /// <summary>
+    /// The configuration sources in precedence order: the JSON files in order, then <c>EDGEAGENT_</c> environment
+    /// variables, then the <c>--set Key=Value</c> settings. Returns what is wrong (a missing file, a setting without '='), or null.
+    /// </summary>
+    public static string? AddSources(IConfigurationBuilder configuration, IReadOnlyList<string> configFiles, IReadOnlyList<string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configFiles);
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var configFile in configFiles)
+        {
+            if (!File.Exists(configFile))
+            {
+                return $"--config {configFile}: no such file";
+            }
+
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return $"--set '{setting}' must be Key=Value, e.g. --set Mqtt:Broker=mqtt://127.0.0.1:1883";
+            }
+
+            overrides[setting[..eq]] = setting[(eq + 1)..];
+        }
+
+        configuration.AddInMemoryCollection(overrides);
+        return null;
+    }
+
     /// <summary>Runs the agent until <paramref name="cancellationToken"/> fires or the host is told to stop (SIGTERM, Ctrl-C).</summary>
     /// <param name="extra">
     /// Test hosts add a component and its configuration here (the end-to-end tests' record generator); the agent adds none.
     /// </param>
     public static async Task<int> RunAsync(
-        string? configFile, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra, CancellationToken cancellationToken)
+        IReadOnlyList<string> configFiles, IReadOnlyList<string> settings, TextWriter error, Action<IConfigurationBuilder, IServiceCollection>? extra, CancellationToken cancellationToken)
     {
-        var (built, exit) = await BuildAsync(configFile, settings, error, extra).ConfigureAwait(false);
+        var (built, exit) = await BuildAsync(configFiles, settings, error, extra).ConfigureAwait(false);
         if (built is not { } composed)
         {
             return exit;

@@ -10,7 +10,7 @@ internal sealed class AgentOptions
 
     /// <summary>Key, identity, outbox and status file (default: $EDGEAGENT_STATE_DIR, else /var/lib/edgeagent).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Agent:StateDirectory must name a directory")]
-    public string StateDirectory { get; set; } = Environment.GetEnvironmentVariable(ProvisionCommand.StateVariable) ?? "/var/lib/edgeagent";
+    public string StateDirectory { get; set; } = Environment.GetEnvironmentVariable(ProvisionCommand.StateVariable) ?? ProvisionCommand.InstalledStateDirectory;
 
     /// <summary>Coarse region code written with the activation (six digits, GB/T 2260), never a position.</summary>
     [RegularExpression("^[0-9]{6}$", ErrorMessage = "Agent:Region must be a six-digit region code such as 330106")]

@@ -1,5 +1,6 @@
 using EdgeAgent.Device.Cli;
 using EdgeAgent.TestKit.IO;
+using EdgeAgent.TestKit.Processes;
 
 namespace EdgeAgent.Device.Tests.Cli;
 
@@ -48,6 +49,45 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("nope.json: no such file", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mqtt://127.0.0.1:1", "ftp://hub", true)]
+    [InlineData("ftp://hub", "mqtt://127.0.0.1:1", false)]
+    public async Task Doctor_SeveralConfigFiles_TheLaterFileWins(string first, string second, bool refused)
+    {
+        await ProvisionAsync();
+        File.WriteAllText(_temp.Combine("a.json"), $$"""{ "Mqtt": { "Broker": "{{first}}" } }""");
+        File.WriteAllText(_temp.Combine("b.json"), $$"""{ "Mqtt": { "Broker": "{{second}}" } }""");
+
+        var (code, _, error) = await AgentCli.RunAsync("doctor", "--state-dir", _temp.Path, "--config", _temp.Combine("a.json"), "--config", _temp.Combine("b.json"), "--hub-timeout", "1");
+
+        Assert.Equal(refused, code == ExitCodes.BadInput);
+        Assert.Equal(refused, error.Contains("Mqtt:Broker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Doctor_NoConfigOption_ReadsTheInstalledFilesOfTheConfigDirectory()
+    {
+        await ProvisionAsync();
+        var installed = Directory.CreateDirectory(_temp.Combine("etc")).FullName;
+        File.WriteAllText(Path.Combine(installed, "agent.json"), """{ "Mqtt": { "Broker": "ftp://conffile" } }""");
+        var environment = new Dictionary<string, string> { ["EDGEAGENT_CONFIG_DIR"] = installed };
+
+        var conffileOnly = await RunAgentAsync(environment, "doctor", "--state-dir", _temp.Path, "--hub-timeout", "1");
+        File.WriteAllText(Path.Combine(installed, "provisioned.json"), """{ "Mqtt": { "Broker": "mqtt://127.0.0.1:1" } }""");
+        var provisioned = await RunAgentAsync(environment, "doctor", "--state-dir", _temp.Path, "--hub-timeout", "1");
+
+        Assert.Equal(ExitCodes.BadInput, conffileOnly.ExitCode);
+        Assert.Contains("ftp://conffile", conffileOnly.Error, StringComparison.Ordinal);
+        Assert.NotEqual(ExitCodes.BadInput, provisioned.ExitCode); // provisioned.json is read after agent.json and wins
+    }
+
+    private static async Task<(int ExitCode, string Error)> RunAgentAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        await using var agent = ChildProcess.Start(typeof(EdgeAgentCli).Assembly.Location, args, environment);
+        await agent.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (agent.ExitCode, agent.ErrorText);
     }
 
     [Fact]

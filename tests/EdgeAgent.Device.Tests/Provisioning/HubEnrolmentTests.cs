@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeAgent.Core.Identity;
 using EdgeAgent.Device.Provisioning;
 using EdgeAgent.Device.Tests.Cli;
 using EdgeAgent.TestKit.IO;
@@ -61,6 +64,38 @@ public sealed class HubEnrolmentTests : IDisposable
         Assert.Empty(explicitCert);
         Assert.Empty(plain);
         Assert.False(explicitCa.ContainsKey("Mqtt:CaFile"));
+    }
+
+    [Fact]
+    public void Existing_CertificateForThisKeyAndSerial_IsFoundAndOneForAnotherKeyIsNot()
+    {
+        var store = new IdentityStore(_temp.Path, TimeProvider.System);
+        store.Provision("GL-0001", "smart-glasses", consent: true);
+        var (_, key) = store.Load();
+        using (key)
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            File.WriteAllText(_temp.Combine(HubEnrolment.CaFile), "ca");
+            Assert.Null(HubEnrolment.Existing(store)); // no certificate yet
+
+            File.WriteAllText(_temp.Combine(HubEnrolment.CertificateFile), SelfSigned(other, "GL-0001"));
+            Assert.Null(HubEnrolment.Existing(store)); // another key's certificate: enrol again
+
+            File.WriteAllText(_temp.Combine(HubEnrolment.CertificateFile), SelfSigned(key, "GL-0002"));
+            Assert.Null(HubEnrolment.Existing(store)); // another serial
+
+            File.WriteAllText(_temp.Combine(HubEnrolment.CertificateFile), SelfSigned(key, "GL-0001"));
+            var existing = HubEnrolment.Existing(store);
+            Assert.NotNull(existing);
+            Assert.Equal("CN=GL-0001", existing.Issuer);
+        }
+    }
+
+    private static string SelfSigned(ECDsa key, string serial)
+    {
+        var request = new CertificateRequest($"CN={serial}", key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100));
+        return certificate.ExportCertificatePem();
     }
 
     private static int ClosedPort()

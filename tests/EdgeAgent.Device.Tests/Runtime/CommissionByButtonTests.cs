@@ -39,7 +39,7 @@ public sealed class CommissionByButtonTests : IAsyncLifetime, IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
         var settings = ReplayedAgent.Settings(state, _broker, "drone", path, "Agent:Site=xihu-depot");
-        var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
+        var run = AgentHost.RunAsync([], settings, error, null, stop.Token);
         var site = Path.Combine(state, "commissioned-site");
         while (!File.Exists(site))
         {

@@ -39,7 +39,7 @@ public sealed class ConsentByButtonTests : IAsyncLifetime, IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
         var settings = ReplayedAgent.Settings(state, _broker, "smart-glasses", path);
-        var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
+        var run = AgentHost.RunAsync([], settings, error, null, stop.Token);
 
         // Before the press completes nothing is recorded: no outbox exists.
         Assert.False(File.Exists(Path.Combine(state, "outbox.db")));

@@ -46,7 +46,7 @@ public sealed class HardwareRunTests : IAsyncLifetime, IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var error = new StringWriter();
         var settings = ReplayedAgent.Settings(state, _broker, "smart-glasses", tracePath);
-        var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
+        var run = AgentHost.RunAsync([], settings, error, null, stop.Token);
 
         // The detector needs the camera active and the IMU's window for enter_s = 3 s: wait until the status says active.
         var statusPath = Path.Combine(state, "status.json");

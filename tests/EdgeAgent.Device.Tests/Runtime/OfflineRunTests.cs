@@ -26,7 +26,7 @@ public sealed class OfflineRunTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var error = new StringWriter();
         var settings = new[] { $"Agent:StateDirectory={_temp.Path}", $"Mqtt:Broker=mqtt://127.0.0.1:{ClosedPort()}", "Agent:StatusInterval=00:00:00.100", "Agent:Region=330106", "Agent:Site=HZ-XIHU-01" };
-        var run = AgentHost.RunAsync(null, settings, error, null, stop.Token);
+        var run = AgentHost.RunAsync([], settings, error, null, stop.Token);
 
         var statusPath = _temp.Combine("status.json");
         while (!File.Exists(statusPath) || AgentStatus.Read(statusPath) is not { HeadSeq: >= 2 })

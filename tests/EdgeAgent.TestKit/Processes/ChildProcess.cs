@@ -59,6 +59,8 @@ public sealed class ChildProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
 
+        // An agent installed on this machine (/etc/edgeagent) must not configure the agents a test starts.
+        start.Environment["EDGEAGENT_CONFIG_DIR"] = Path.Combine(Path.GetTempPath(), "edgeagent-tests-have-no-installed-config");
         foreach (var (k, v) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[k] = v;
