@@ -392,11 +392,11 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         if (t == secure)
         {
             var token = RequireSuccess(RunHub($"devices token --device {t.Device} --product {t.Product} --ttl 1h --db {db}")).Output.Last(l => l.Trim().Length > 0).Trim();
-            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --state-dir {state} --hub http://127.0.0.1:{httpPort} --token {token}")));
+            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --board simulated --profile {t.Profile} --state-dir {state} --hub http://127.0.0.1:{httpPort} --token {token}")));
         }
         else
         {
-            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --state-dir {state}")));
+            runs.Add(RequireSuccess(RunAgent($"provision --device {t.Device} --product {t.Product} --consent --board simulated --profile {t.Profile} --state-dir {state}")));
             runs.Add(RequireSuccess(RunHub($"devices enroll --device {t.Device} --product {t.Product} --key {state.CombineWithFilePath("device-key.pub.pem")} --db {db}")));
         }
     }
@@ -409,10 +409,12 @@ IReadOnlyList<string> RunDemoSite(DirectoryPath inputs, List<AgentRun> runs)
         runs.Add(RequireSuccess(RunProgram("fleet", FleetDll(configuration), $"trace --product {t.Profile} --out {inputs.CombineWithFilePath(t.Profile + ".jsonl")}")));
     }
 
+    // Each runs with the settings provision wrote (state directory, board, product profile; GL-0001 also its mutual-TLS
+    // broker from enrolment), plus the demo's own: the plain broker for the others, region, site, the replayed trace.
     var agents = terminals.Select(t => Background.Start($"edgeagent {t.Device}", AgentDll(configuration),
-        $"run --state-dir {root.Combine(t.Device)} --set Mqtt:Broker={(t == secure ? $"mqtts://127.0.0.1:{tlsPort}" : $"mqtt://127.0.0.1:{port}")} " +
+        $"run --config {root.Combine(t.Device).CombineWithFilePath("provisioned.json")} {(t == secure ? "" : $"--set Mqtt:Broker=mqtt://127.0.0.1:{port} ")}" +
         $"--set Agent:Region=330106 --set Agent:Site={Site} " +
-        $"--set Hardware:Board=simulated --set Hardware:Product={t.Profile} --set Hardware:Replay={inputs.CombineWithFilePath(t.Profile + ".jsonl")} " +
+        $"--set Hardware:Replay={inputs.CombineWithFilePath(t.Profile + ".jsonl")} " +
         $"--set Updates:TrustedKeys:0={MakeAbsolute(root.CombineWithFilePath("release-key.pub.pem"))} " +
         "--set Usage:SummaryInterval=00:00:05", repoRoot.FullPath)).ToList();
     string campaign = null;
