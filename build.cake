@@ -162,7 +162,7 @@ Task("Demo")
     });
 
 Task("Bench")
-    .Description("Measure (Release only): model inference (`edgeagent bench`), hub verification plus storage (`edgehub bench`), the evidence path end to end against a raw MQTTnet loop on the embedded broker and on Mosquitto (`edgeagent bench evidence`), the hot swap against the steady p99 (`edgeagent bench swap`), a rollout to 100 loopback agents, and an idle agent's CPU; writes artifacts/bench/*.json and prints a summary.")
+    .Description("Measure (Release only): model inference (`edgeagent bench`), the published agent's footprint (as BenchFootprint), hub verification plus storage (`edgehub bench`), the evidence path end to end against a raw MQTTnet loop on the embedded broker and on Mosquitto (`edgeagent bench evidence`), the hot swap against the steady p99 (`edgeagent bench swap`), a rollout to 100 loopback agents, and an idle agent's CPU; writes artifacts/bench/*.json and prints a summary.")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .Does(() =>
@@ -180,15 +180,28 @@ Task("Bench")
         RunRolloutBench(100);
         var idle = MeasureIdleCpu(TimeSpan.FromSeconds(60));
         System.IO.File.WriteAllText(bench.CombineWithFilePath("idle-cpu.json").FullPath, JsonSerializer.Serialize(idle, new JsonSerializerOptions { WriteIndented = true }));
+        RunFootprintBench();
         PrintBenchSummary(bench);
+        PrintFootprintSummary();
+    });
+
+Task("BenchFootprint")
+    .Description("The published (NativeAOT) x64 agent's footprint, alone (Bench runs it too): resident memory idle, with blazeface and with every catalog model, start to first inference, package and publish sizes, beside a plain ONNX Runtime program measured in the same run; writes artifacts/bench/footprint.json.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Models")
+    .Does(() =>
+    {
+        RunFootprintBench();
+        PrintFootprintSummary();
     });
 
 Task("Publish")
-    .Description("Self-contained edgeagent and edgehub for --runtime (linux-x64 or linux-arm64) under artifacts/publish/.")
+    .Description("edgeagent (NativeAOT) and edgehub (self-contained) for --runtime (linux-x64 or linux-arm64) under artifacts/publish/; installs clang (and lld and Debian's arm64 libc for linux-arm64) with apt when missing.")
     .Does(() =>
     {
-        PublishApp("src/EdgeAgent.Device", "edgeagent");
-        PublishApp("src/EdgeAgent.Hub", "edgehub");
+        var agent = PublishApp("src/EdgeAgent.Device", "edgeagent");
+        var hub = PublishApp("src/EdgeAgent.Hub", "edgehub");
+        Information($"publish times ({runtime}): edgeagent {agent.TotalSeconds:F0} s, edgehub {hub.TotalSeconds:F0} s");
     });
 
 Task("Arm64")
@@ -1006,6 +1019,254 @@ void PrintBenchSummary(DirectoryPath bench)
     System.IO.File.WriteAllLines(bench.CombineWithFilePath("summary.txt").FullPath, lines);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Footprint (BenchFootprint, and Bench): the published NativeAOT x64 agent's resident memory and start to first
+// inference, beside a plain ONNX Runtime C# program holding the same model (tests/EdgeAgent.Inference.Onnx.BaselineHost,
+// published the same way), measured in the same run; package and publish sizes; other agents' published minimums.
+// ---------------------------------------------------------------------------------------------------------
+
+var FootprintRssTargetMb = 60.0;
+var FirstInferenceTargetS = 0.5;
+var FirstInferenceRuns = 7;
+
+// Other agents' published minimums, printed as anchors (not measured here).
+var FootprintAnchors = new (string Name, double Mb, string Source)[]
+{
+    ("AWS IoT Greengrass nucleus (Java), without inference", 96, "AWS: the nucleus requires a minimum of 96 MB RAM (Greengrass V2 device requirements; AWS IoT blog on nucleus lite, 2025)"),
+    ("AWS IoT Greengrass nucleus lite (C), without inference", 15, "about 15 MB, the figure of issue #8 (AWS's nucleus lite announcement states under 5 MB RAM for the runtime alone)"),
+};
+
+void RunFootprintBench()
+{
+    var bench = artifacts.Combine("bench");
+    var site = ResetBenchSite("footprint");
+    var publishSeconds = new Dictionary<string, double>
+    {
+        ["edgeagent linux-x64"] = Math.Round(PublishApp("src/EdgeAgent.Device", "edgeagent", "linux-x64").TotalSeconds, 1),
+        ["baseline linux-x64"] = Math.Round(PublishApp("tests/EdgeAgent.Inference.Onnx.BaselineHost", "baseline", "linux-x64", site.Combine("publish")).TotalSeconds, 1),
+    };
+    var agent = MakeAbsolute(artifacts.CombineWithFilePath("publish/linux-x64/edgeagent/edgeagent")).FullPath;
+    var baseline = MakeAbsolute(site.CombineWithFilePath("publish/linux-x64/baseline/EdgeAgent.Inference.Onnx.BaselineHost")).FullPath;
+    var model = MakeAbsolute(GetFiles("models/.cache/blazeface/*.onnx").Single()).FullPath;
+    var inputs = DemoInputs();
+    string Input(string file) => MakeAbsolute(inputs.CombineWithFilePath(file)).FullPath;
+    string Pipeline(int i, string name, string file) =>
+        $"--set Models:Pipelines:{i}:Model={name} --set Models:Pipelines:{i}:Input={Input(file)} --set Models:Pipelines:{i}:Interval=00:00:01";
+
+    var resident = new Dictionary<string, object>();
+    var db = site.CombineWithFilePath("edgehub.db");
+    var state = site.Combine("device");
+    RequireSuccess(RunNative("edgeagent", agent, $"provision --device BENCH-FP-0001 --product smart-glasses --consent --state-dir {state}"));
+    RequireSuccess(RunHub($"devices enroll --device BENCH-FP-0001 --product smart-glasses --key {state.CombineWithFilePath("device-key.pub.pem")} --db {db}"));
+    var port = FreeLoopbackPort();
+    Background hub = null;
+    try
+    {
+        hub = Background.Start("edgehub", HubDll(configuration), $"serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath);
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        var run = $"run --state-dir {state} --set Mqtt:Broker=mqtt://127.0.0.1:{port}";
+        var all = $"{Pipeline(0, "silero-vad", "speech.wav")} {Pipeline(1, "blazeface", "astronaut.png")} {Pipeline(2, "ppocr", "bw_text.png")}";
+        resident["idle"] = AgentRss("idle (connected, no model)", agent, run, state);
+        resident["blazeface"] = AgentRss("blazeface (a pipeline on a photo every second)", agent, $"{run} {Pipeline(0, "blazeface", "astronaut.png")}", state);
+        resident["all_models"] = AgentRss("every catalog model (silero-vad, blazeface, ppocr: one pipeline each)", agent, $"{run} {all}", state);
+        resident["framework_dependent_blazeface"] = AgentRss("framework-dependent build (dotnet edgeagent.dll), blazeface", "dotnet", $"{AgentDll(configuration)} {run} {Pipeline(0, "blazeface", "astronaut.png")}", state);
+    }
+    finally
+    {
+        StopAll(hub);
+    }
+
+    using (var plain = Background.StartExecutable("baseline", baseline, model, repoRoot.FullPath, echo: true))
+    {
+        plain.WaitForLine(l => l.StartsWith("inference:"), TimeSpan.FromSeconds(60));
+        resident["baseline_blazeface"] = SettledRss("plain ONNX Runtime program holding blazeface", plain);
+        plain.Terminate(TimeSpan.FromSeconds(30));
+    }
+
+    var photo = Input("astronaut.png");
+    var firstInference = new Dictionary<string, object>
+    {
+        ["agent"] = TimeToFirstLine(agent, $"infer --model blazeface --input {photo}"),
+        ["baseline"] = TimeToFirstLine(baseline, $"{model} --exit"),
+        ["framework_dependent"] = TimeToFirstLine("dotnet", $"{AgentDll(configuration)} infer --model blazeface --input {photo}"),
+    };
+
+    var packages = System.IO.Directory.Exists(artifacts.Combine("packages").FullPath)
+        ? new System.IO.DirectoryInfo(artifacts.Combine("packages").FullPath).GetFiles("*.deb").OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => new Dictionary<string, object> { ["file"] = f.Name, ["mb"] = Math.Round(f.Length / 1048576.0, 2) }).ToList()
+        : new List<Dictionary<string, object>>();
+    var published = new System.IO.DirectoryInfo(artifacts.Combine("publish").FullPath).GetDirectories()
+        .SelectMany(r => r.GetDirectories().Select(app => (Rid: r.Name, App: app)))
+        .OrderBy(p => p.Rid, StringComparer.Ordinal).ThenBy(p => p.App.Name, StringComparer.Ordinal)
+        .Select(p =>
+        {
+            var files = p.App.GetFiles("*", System.IO.SearchOption.AllDirectories);
+            return new Dictionary<string, object> { ["app"] = p.App.Name, ["runtime"] = p.Rid, ["mb"] = Math.Round(files.Sum(f => f.Length) / 1048576.0, 1), ["files"] = files.Length };
+        }).ToList();
+    var result = new Dictionary<string, object>
+    {
+        ["agent"] = "artifacts/publish/linux-x64/edgeagent (NativeAOT)",
+        ["baseline"] = "tests/EdgeAgent.Inference.Onnx.BaselineHost (NativeAOT): InferenceSession for blazeface, one inference on a constant input, then idle",
+        ["resident_mb"] = resident,
+        ["first_inference_s"] = firstInference,
+        ["targets"] = new Dictionary<string, object> { ["resident_blazeface_mb"] = FootprintRssTargetMb, ["first_inference_s"] = FirstInferenceTargetS },
+        ["anchors_mb"] = FootprintAnchors.Select(a => new Dictionary<string, object> { ["name"] = a.Name, ["mb"] = a.Mb, ["source"] = a.Source }).ToList(),
+        ["packages"] = packages,
+        ["publish"] = published,
+        ["publish_seconds"] = publishSeconds,
+        ["cores"] = Environment.ProcessorCount,
+        ["load_average_at_end"] = System.IO.File.ReadAllText("/proc/loadavg").Trim(),
+    };
+    EnsureDirectoryExists(bench);
+    System.IO.File.WriteAllText(bench.CombineWithFilePath("footprint.json").FullPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+}
+
+// A program of ours run to completion from the repository root (a published executable, not `dotnet x.dll`).
+AgentRun RunNative(string name, string executable, string programArguments)
+{
+    var output = new List<string>();
+    var errors = new List<string>();
+    Information($"> {name} {programArguments}");
+    var exitCode = StartProcess(executable, new ProcessSettings
+    {
+        Arguments = programArguments,
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectedStandardOutputHandler = line => Echo(line, output, Console.Out),
+        RedirectedStandardErrorHandler = line => Echo(line, errors, Console.Error),
+    });
+    return new AgentRun($"{name} {programArguments}", exitCode, output, errors);
+}
+
+// `edgeagent run` connected to the bench's hub, until its resident memory settles; then stopped with SIGTERM (it must
+// exit 0, as under systemd).
+Dictionary<string, object> AgentRss(string label, string executable, string programArguments, DirectoryPath state)
+{
+    using var agent = Background.StartExecutable($"edgeagent ({label})", executable, programArguments, repoRoot.FullPath, echo: false);
+    agent.WaitForLine(l => l.Contains("Agent started"), TimeSpan.FromSeconds(60));
+    WaitForConnected(state, agent, TimeSpan.FromSeconds(60));
+    var rss = SettledRss(label, agent);
+    agent.Terminate(TimeSpan.FromSeconds(30));
+    return rss;
+}
+
+// VmRSS (proc(5): resident set, kB) every 0.5 s until the last 10 samples lie within 2% (at least 1 MB) of each
+// other, after at least 10 s (the pipelines' first calls, the clock sync and the first status file fall in that
+// time); at most 90 s. Reports the median of the last 10 samples and the peak (VmHWM).
+Dictionary<string, object> SettledRss(string label, Background program)
+{
+    var samples = new List<double>();
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    while (true)
+    {
+        System.Threading.Thread.Sleep(500);
+        samples.Add(ProcStatusKb(program.Id, "VmRSS") / 1024.0);
+        var last = samples.TakeLast(10).OrderBy(v => v).ToList();
+        var settled = samples.Count >= 20 && last[^1] - last[0] <= Math.Max(1.0, 0.02 * last.Average());
+        if (settled || watch.Elapsed > TimeSpan.FromSeconds(90))
+        {
+            var result = new Dictionary<string, object>
+            {
+                ["settled_mb"] = Math.Round((last[4] + last[5]) / 2, 1),
+                ["peak_mb"] = Math.Round(ProcStatusKb(program.Id, "VmHWM") / 1024.0, 1),
+                ["settled"] = settled,
+                ["sampled_s"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
+                ["threads"] = ProcStatusKb(program.Id, "Threads"),
+            };
+            Information($"resident, {label}: {result["settled_mb"]} MB settled ({(settled ? "stable" : "NOT stable")} after {result["sampled_s"]} s), peak {result["peak_mb"]} MB, {result["threads"]} threads");
+            return result;
+        }
+    }
+}
+
+// A numeric field of /proc/PID/status ("VmRSS:   42156 kB" gives 42156).
+long ProcStatusKb(int pid, string field)
+{
+    var line = System.IO.File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":"));
+    return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+}
+
+// Wall time from starting the process to its first line on standard output (the result), over FirstInferenceRuns runs
+// after one unmeasured run (which warms the page cache, as on a device that has run before); each must exit 0.
+Dictionary<string, object> TimeToFirstLine(string executable, string programArguments)
+{
+    var times = new List<double>();
+    Information($"> {executable} {programArguments}  (1 + {FirstInferenceRuns} runs, timed to the first line of output)");
+    for (var i = 0; i <= FirstInferenceRuns; i++)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(executable, programArguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = repoRoot.FullPath,
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var process = System.Diagnostics.Process.Start(start);
+        var errors = process.StandardError.ReadToEndAsync();
+        var first = process.StandardOutput.ReadLine();
+        watch.Stop();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 || first is null)
+        {
+            throw new CakeException($"`{executable} {programArguments}` exited with code {process.ExitCode}: {errors.Result}");
+        }
+
+        if (i > 0)
+        {
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+    }
+
+    var sorted = times.OrderBy(t => t).ToList();
+    var median = Math.Round(sorted[sorted.Count / 2], 3);
+    Information($"  start to first result: median {median:F3} s (min {sorted[0]:F3}, max {sorted[^1]:F3})");
+    return new Dictionary<string, object> { ["median_s"] = median, ["runs_s"] = times.Select(t => Math.Round(t, 3)).ToList() };
+}
+
+void PrintFootprintSummary()
+{
+    var bench = artifacts.Combine("bench");
+    var f = JsonDocument.Parse(System.IO.File.ReadAllText(bench.CombineWithFilePath("footprint.json").FullPath)).RootElement;
+    var rss = f.GetProperty("resident_mb");
+    var first = f.GetProperty("first_inference_s");
+    double Rss(string name) => rss.GetProperty(name).GetProperty("settled_mb").GetDouble();
+    double First(string name) => first.GetProperty(name).GetProperty("median_s").GetDouble();
+    string Verdict(double value, double target) => value <= target ? "PASS" : "MISS";
+    var baselineRss = Rss("baseline_blazeface");
+    var baselineFirst = First("baseline");
+    var lines = new List<string>
+    {
+        "",
+        "Footprint (published NativeAOT x64 agent, this machine, this run; baseline: a plain ONNX Runtime C# program holding blazeface, NativeAOT too):",
+        $"  {"measure",-66} {"value",9} {"baseline",10} {"ratio",6}  target",
+        $"  {"resident, idle agent (connected to a hub, no model), MB",-66} {Rss("idle"),9:F1} {"-",10} {"-",6}  -",
+        $"  {"resident, blazeface loaded (pipeline on a photo every second), MB",-66} {Rss("blazeface"),9:F1} {baselineRss,10:F1} {Rss("blazeface") / baselineRss,6:F2}  <= {FootprintRssTargetMb} MB: {Verdict(Rss("blazeface"), FootprintRssTargetMb)}",
+        $"  {"resident, every catalog model (silero-vad, blazeface, ppocr), MB",-66} {Rss("all_models"),9:F1} {"-",10} {"-",6}  -",
+        $"  {"resident, blazeface, framework-dependent build (for comparison), MB",-66} {Rss("framework_dependent_blazeface"),9:F1} {baselineRss,10:F1} {Rss("framework_dependent_blazeface") / baselineRss,6:F2}  -",
+        $"  {$"start -> first inference, `infer --model blazeface`, s (median of {FirstInferenceRuns})",-66} {First("agent"),9:F3} {baselineFirst,10:F3} {First("agent") / baselineFirst,6:F2}  <= {FirstInferenceTargetS} s: {Verdict(First("agent"), FirstInferenceTargetS)}",
+        $"  {"start -> first inference, framework-dependent build, s",-66} {First("framework_dependent"),9:F3} {baselineFirst,10:F3} {First("framework_dependent") / baselineFirst,6:F2}  -",
+    };
+    foreach (var anchor in f.GetProperty("anchors_mb").EnumerateArray())
+    {
+        lines.Add($"  anchor: {anchor.GetProperty("name").GetString()}: {anchor.GetProperty("mb").GetDouble():F0} MB ({anchor.GetProperty("source").GetString()})");
+    }
+
+    var packages = f.GetProperty("packages").EnumerateArray().Select(p => $"{p.GetProperty("file").GetString()} {p.GetProperty("mb").GetDouble():F1} MB").ToList();
+    lines.Add($"  packages (artifacts/packages): {(packages.Count == 0 ? "not built (./build.sh --target=Package)" : string.Join(", ", packages))}");
+    lines.Add($"  publish folders: {string.Join(", ", f.GetProperty("publish").EnumerateArray().Select(p => $"{p.GetProperty("runtime").GetString()}/{p.GetProperty("app").GetString()} {p.GetProperty("mb").GetDouble():F1} MB ({p.GetProperty("files").GetInt32()} files)"))}");
+    lines.Add($"  publish times this run: {string.Join(", ", f.GetProperty("publish_seconds").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetDouble():F0} s"))}");
+    lines.Add($"  (load average at the end: {f.GetProperty("load_average_at_end").GetString()}; {f.GetProperty("cores").GetInt32()} cores)");
+    foreach (var line in lines)
+    {
+        Information(line);
+    }
+
+    System.IO.File.WriteAllLines(bench.CombineWithFilePath("footprint.txt").FullPath, lines);
+}
+
 // Sample inputs, none committed: photographs (a face, a cat, a page of text) from Debian's python3-skimage package,
 // taken out of the .deb without installing it, and a sentence spoken by espeak-ng.
 DirectoryPath DemoInputs()
@@ -1188,12 +1449,21 @@ sealed class Arm64Comparison
     }
 }
 
-// forRuntime overrides --runtime (Arm64 always publishes linux-arm64).
-void PublishApp(string project, string name, string forRuntime = null)
+// forRuntime overrides --runtime (Arm64 always publishes linux-arm64); outputRoot overrides artifacts/publish (the
+// footprint benchmark's baseline goes under artifacts/bench). A project with PublishAot in its csproj (edgeagent) needs
+// clang, installed here. Returns the time `dotnet publish` took.
+TimeSpan PublishApp(string project, string name, string forRuntime = null, DirectoryPath outputRoot = null)
 {
     var rid = forRuntime ?? runtime;
-    var output = artifacts.Combine($"publish/{rid}/{name}");
+    var nativeAot = IsNativeAot(project);
+    if (nativeAot)
+    {
+        EnsureNativeAotToolchain(rid);
+    }
+
+    var output = (outputRoot ?? artifacts.Combine("publish")).Combine($"{rid}/{name}");
     EnsureDirectoryDoesNotExist(output, new DeleteDirectorySettings { Recursive = true, Force = true });
+    var watch = System.Diagnostics.Stopwatch.StartNew();
     DotNetPublish(project, new DotNetPublishSettings
     {
         Configuration = "Release",
@@ -1202,9 +1472,59 @@ void PublishApp(string project, string name, string forRuntime = null)
         OutputDirectory = output,
         NoLogo = true,
     });
+    watch.Stop();
 
     var files = new System.IO.DirectoryInfo(output.FullPath).EnumerateFiles("*", System.IO.SearchOption.AllDirectories).ToList();
-    Information($"{name} ({rid}): {files.Sum(f => f.Length) / 1048576.0:F1} MB in {files.Count} files at {output}");
+    Information($"{name} ({rid}, {(nativeAot ? "NativeAOT" : "self-contained")}): {files.Sum(f => f.Length) / 1048576.0:F1} MB in {files.Count} files at {output}, published in {watch.Elapsed.TotalSeconds:F0} s");
+    return watch.Elapsed;
+}
+
+bool IsNativeAot(string project)
+{
+    var csproj = System.IO.Directory.GetFiles(MakeAbsolute(Directory(project)).FullPath, "*.csproj").Single();
+    return XDocument.Load(csproj).Descendants("PublishAot").Any(e => e.Value.Trim() == "true");
+}
+
+// NativeAOT compiles with clang and links with it. linux-arm64 on an x86-64 host is a cross-compilation: clang
+// --target=aarch64-linux-gnu against Debian's arm64 multiarch C library and libgcc, linked by lld (the csproj picks it;
+// the host's GNU ld links x86-64 only). The ILCompiler packages of both runtimes come from NuGet with the restore.
+void EnsureNativeAotToolchain(string rid)
+{
+    var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture;
+    var native = (rid, host) is ("linux-x64", System.Runtime.InteropServices.Architecture.X64) or ("linux-arm64", System.Runtime.InteropServices.Architecture.Arm64);
+    if (native)
+    {
+        EnsureAptPackages($"NativeAOT: clang compiles and links edgeagent for {rid}", "clang");
+        return;
+    }
+
+    if (rid != "linux-arm64")
+    {
+        throw new CakeException($"a NativeAOT publish for {rid} on a {host} host is not set up; publish it on a {rid} machine.");
+    }
+
+    EnsureForeignArchitecture("arm64", "NativeAOT cross-compilation of edgeagent for linux-arm64");
+    EnsureAptPackages("NativeAOT cross-compilation of edgeagent for linux-arm64 (clang targets aarch64, lld links it against Debian's arm64 libc and libgcc)",
+        "clang", "lld", "libc6-dev:arm64", "libgcc-12-dev:arm64");
+}
+
+void EnsureForeignArchitecture(string architecture, string neededFor)
+{
+    if (Capture("dpkg", "--print-foreign-architectures").Output.Split('\n').Contains(architecture))
+    {
+        return;
+    }
+
+    var byHand = $"dpkg --add-architecture {architecture} && apt-get update";
+    if (Capture("id", "-u").Output != "0")
+    {
+        throw new CakeException($"Debian's {architecture} architecture (needed for {neededFor}) is not enabled, and enabling it needs root. Run by hand: sudo sh -c '{byHand}'");
+    }
+
+    Information($"adding Debian's {architecture} architecture (dpkg --add-architecture {architecture}), needed for {neededFor}");
+    RequireZero("dpkg", $"--add-architecture {architecture}", repoRoot);
+    // The package lists must be read again to know the new architecture's packages.
+    aptUpdated = false;
 }
 
 void EnsureNode()

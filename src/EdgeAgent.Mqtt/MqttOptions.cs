@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace EdgeAgent.Mqtt;
 
 /// <summary>The device publisher's connection and batching settings; bound from the <c>Mqtt</c> section.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "RangeAttribute(typeof(TimeSpan), ...) converts its bounds with TimeSpan's intrinsic TypeConverter, which trimming keeps; the published NativeAOT agent rejects out-of-range values (README, Publish).")]
 public sealed class MqttOptions : IValidatableObject
 {
     public const string Section = "Mqtt";

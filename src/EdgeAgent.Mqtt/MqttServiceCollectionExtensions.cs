@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ public static class MqttServiceCollectionExtensions
     /// <see cref="OutboxPublisher"/> as a singleton and hosted service. The composition root registers IOutbox,
     /// ICheckpointSigner, IClockSyncParty, AppendSignal and TimeProvider.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options types are bound by the configuration binding source generator and validated by Required, Range, RegularExpression and IValidatableObject on their own members (no nested ValidateObjectMembers); the published NativeAOT agent rejects bad values at start (README, Publish).")]
     public static IServiceCollection AddEdgeAgentMqtt(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);

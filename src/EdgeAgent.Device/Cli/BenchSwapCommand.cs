@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeAgent.Inference.Onnx.Benchmarks;
 using EdgeAgent.Inference.Onnx.Sessions;
 
@@ -8,8 +9,6 @@ namespace EdgeAgent.Device.Cli;
 /// <summary><c>edgeagent bench swap</c>: the worst call during a hot swap against the steady-state p99, in one run.</summary>
 internal static class BenchSwapCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Build()
     {
         var catalog = new CatalogOptions();
@@ -48,7 +47,7 @@ internal static class BenchSwapCommand
             if (parse.GetValue(output) is { } file)
             {
                 file.Directory?.Create();
-                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(r, Indented), ct).ConfigureAwait(false);
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(r, SwapBenchJsonContext.Default.SwapBenchmarkResult), ct).ConfigureAwait(false);
             }
 
             return r.Failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
@@ -56,3 +55,8 @@ internal static class BenchSwapCommand
         return command;
     }
 }
+
+// Source-generated, so that the NativeAOT agent writes it too (reflection-based serialisation is not available there).
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(SwapBenchmarkResult))]
+internal sealed partial class SwapBenchJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EdgeAgent.Core.Identity;
 using EdgeAgent.Core.Ledger;
 using EdgeAgent.Core.Outbox;
@@ -232,6 +233,7 @@ internal static class AgentHost
     /// <summary>An unknown key in a section is an error: a misspelt setting must not be silently ignored.</summary>
     private static void Strict(BinderOptions binder) => binder.ErrorOnUnknownConfiguration = true;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options types are bound by the configuration binding source generator and validated by Required, Range, RegularExpression and IValidatableObject on their own members (no nested ValidateObjectMembers); the published NativeAOT agent rejects bad values at start (README, Publish).")]
     private static void Compose(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);

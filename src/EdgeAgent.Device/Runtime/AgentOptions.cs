@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using EdgeAgent.Device.Cli;
 
 namespace EdgeAgent.Device.Runtime;
 
 /// <summary>Where the agent keeps its state and what it knows of its clock; bound from the <c>Agent</c> section.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "RangeAttribute(typeof(TimeSpan), ...) converts its bounds with TimeSpan's intrinsic TypeConverter, which trimming keeps; the published NativeAOT agent rejects out-of-range values (README, Publish).")]
 internal sealed class AgentOptions
 {
     public const string Section = "Agent";
@@ -43,6 +45,7 @@ internal sealed class AgentOptions
 }
 
 /// <summary>How often usage is written down; bound from the <c>Usage</c> section.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "RangeAttribute(typeof(TimeSpan), ...) converts its bounds with TimeSpan's intrinsic TypeConverter, which trimming keeps; the published NativeAOT agent rejects out-of-range values (README, Publish).")]
 internal sealed class UsageOptions
 {
     public const string Section = "Usage";

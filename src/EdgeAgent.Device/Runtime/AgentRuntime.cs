@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using EdgeAgent.Contracts.Catalog;
@@ -315,11 +316,13 @@ internal sealed class AgentRuntime : IAsyncDisposable
 
     /// <summary>
     /// The digests every record carries: the active models' pinned SHA-256s, the agent build (its main assembly file)
-    /// and the effective configuration of the agent's own sections.
+    /// and the effective configuration of the agent's own sections. The NativeAOT agent has no assembly files: its build
+    /// is the executable itself.
     /// </summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty Location (NativeAOT) falls back to the executable, which is the build.")]
     private static LedgerDigests Digests(ActiveModels models, IConfiguration configuration)
     {
-        var agentFile = typeof(AgentRuntime).Assembly.Location;
+        var agentFile = typeof(AgentRuntime).Assembly.Location is { Length: > 0 } assembly ? assembly : Environment.ProcessPath;
         var config = new StringBuilder();
         foreach (var (key, value) in configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && new[] { AgentOptions.Section, OutboxOptions.Section, UsageOptions.Section, ModelsOptions.Section, "Mqtt" }
@@ -331,8 +334,15 @@ internal sealed class AgentRuntime : IAsyncDisposable
 
         return new LedgerDigests(
             models.Digest,
-            File.Exists(agentFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agentFile))) : LedgerDigests.OfModels([]),
+            File.Exists(agentFile) ? Convert.ToHexStringLower(HashOf(agentFile)) : LedgerDigests.OfModels([]),
             LedgerDigests.OfConfig(config.ToString()));
+    }
+
+    // Streamed: the NativeAOT executable is tens of megabytes, which ReadAllBytes would hold on the heap for the run.
+    private static byte[] HashOf(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return SHA256.HashData(stream);
     }
 }
 

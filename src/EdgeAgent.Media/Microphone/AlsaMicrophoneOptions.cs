@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace EdgeAgent.Media.Microphone;
 
 /// <summary>Which ALSA device the microphone is and how long each clip is.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "RangeAttribute(typeof(TimeSpan), ...) converts its bounds with TimeSpan's intrinsic TypeConverter, which trimming keeps; the published NativeAOT agent rejects out-of-range values (README, Publish).")]
 public sealed class AlsaMicrophoneOptions
 {
     /// <summary>

@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace EdgeAgent.Device.Updates.Download;
 
 /// <summary>How release artifacts are fetched; bound from the <c>Updates:Download</c> section.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "RangeAttribute(typeof(TimeSpan), ...) converts its bounds with TimeSpan's intrinsic TypeConverter, which trimming keeps; the published NativeAOT agent rejects out-of-range values (README, Publish).")]
 internal sealed class DownloaderOptions
 {
     public const string Section = "Updates:Download";
