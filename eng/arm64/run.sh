@@ -3,9 +3,11 @@
 #
 #   eng/arm64/run.sh models verify
 #   eng/arm64/run.sh infer --model blazeface --input artifacts/demo/inputs/astronaut.png
+#   eng/arm64/run.sh --install-only      # only install what it needs and check the mount namespace, then exit
 #
-# Publish it first: ./build.sh --target=Publish --runtime=linux-arm64 (or run ./build.sh --target=Arm64, which does).
-# The exit code is the agent's; 125 means this script could not start it.
+# Publish it first: ./build.sh --target=PublishArm64 (the Test and Arm64 targets do). The exit code is the agent's;
+# 125 means this script could not start it (or, with --install-only, that this machine cannot run it), with the reason
+# on stderr. The script execs the agent, so its process is the agent's: SIGTERM to it is SIGTERM to the agent.
 #
 # How it runs:
 # - qemu-aarch64-static (Debian qemu-user-static) runs the ARM64 apphost directly; no binfmt registration is needed.
@@ -30,16 +32,26 @@ die() {
     exit 125
 }
 
-if [[ $# -eq 0 ]]; then
-    die "usage: eng/arm64/run.sh <edgeagent command and arguments>, e.g. eng/arm64/run.sh models verify"
+invocation="eng/arm64/run.sh $*"
+install_only=false
+if [[ "${1:-}" == --install-only ]]; then
+    install_only=true
+    shift
+    [[ $# -eq 0 ]] || die "--install-only takes no agent command"
+elif [[ $# -eq 0 ]]; then
+    die "usage: eng/arm64/run.sh <edgeagent command and arguments> (e.g. models verify), or eng/arm64/run.sh --install-only"
 fi
 
 if [[ "$(id -u)" != 0 ]]; then
-    die "needs root: it bind-mounts an ARM64 /proc/cpuinfo in a private mount namespace (unshare -m) and installs Debian packages when missing. Run it as root (sudo eng/arm64/run.sh $*)."
+    die "needs root: it bind-mounts an ARM64 /proc/cpuinfo in a private mount namespace (unshare -m) and installs Debian packages when missing. Run it as root (sudo $invocation)."
 fi
 
-if [[ ! -x "$agent" ]]; then
-    die "$agent is missing; publish it first: ./build.sh --target=Publish --runtime=linux-arm64"
+if ! namespace_error="$(unshare --mount --propagation private -- true 2>&1)"; then
+    die "unshare --mount was refused (${namespace_error:-no message}): this machine does not allow a private mount namespace, which the ARM64 /proc/cpuinfo needs. In a container, run it with CAP_SYS_ADMIN (e.g. docker run --privileged)."
+fi
+
+if [[ "$install_only" == false && ! -x "$agent" ]]; then
+    die "$agent is missing; publish it first: ./build.sh --target=PublishArm64"
 fi
 
 # ---------------------------------------------------------------------------------------------------------
@@ -82,12 +94,16 @@ if [[ ${#missing[@]} -gt 0 ]]; then
         || die "apt-get install failed; run by hand: apt-get install -y --no-install-recommends ${missing[*]}"
 fi
 
+if [[ "$install_only" == true ]]; then
+    echo "eng/arm64/run.sh: ready: qemu-user-static and the ARM64 libraries are installed and a private mount namespace works" >&2
+    exit 0
+fi
+
 # ---------------------------------------------------------------------------------------------------------
 # An ARM64 /proc/cpuinfo: one Cortex-A76 entry per host core (the agent sizes its thread pools from the core count).
 # ---------------------------------------------------------------------------------------------------------
 
 cpuinfo="$(mktemp /tmp/edgeagent-arm64-cpuinfo.XXXXXX)"
-trap 'rm -f "$cpuinfo"' EXIT
 cores="$(nproc)"
 {
     for ((i = 0; i < cores; i++)); do
@@ -106,18 +122,17 @@ EOF
 } >"$cpuinfo"
 
 # ---------------------------------------------------------------------------------------------------------
-# Run. unshare makes the mount namespace private (no propagation back to the host); the inner shell bind-mounts the
-# cpuinfo, then execs QEMU so that the exit code is the agent's.
+# Run. exec, so that this script's process becomes the agent: a SIGTERM sent to it (as systemd or a test sends one)
+# reaches the agent, and the exit code is the agent's. unshare makes the mount namespace private (no propagation back
+# to the host); the inner shell bind-mounts the cpuinfo, deletes the file (the mount keeps it alive until the
+# namespace ends, so nothing is left behind), then execs QEMU.
 # ---------------------------------------------------------------------------------------------------------
 
 cd "$repo"
-set +e
-unshare --mount --propagation private -- /bin/sh -c '
-    mount --bind "$1" /proc/cpuinfo || exit 125
+exec unshare --mount --propagation private -- /bin/sh -c '
+    mount --bind "$1" /proc/cpuinfo || { rm -f "$1"; exit 125; }
+    rm -f "$1"
     shift
     exec "$@"
 ' run.sh "$cpuinfo" \
     env DOTNET_EnableWriteXorExecute=0 qemu-aarch64-static -L / "$agent" "$@"
-status=$?
-set -e
-exit "$status"

@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace EdgeAgent.TestKit.Processes;
 
 /// <summary>
-/// A .NET program of this repository run as a real child process (<c>dotnet program.dll args</c>), for end-to-end tests
-/// that kill things: every output line is kept, a test waits for a line with a timeout (never a fixed delay), and the
-/// process is stopped with SIGKILL (a crash or power cut) or SIGTERM (a clean stop, as systemd does).
+/// A .NET program of this repository run as a real child process (<c>dotnet program.dll args</c>), or any executable
+/// (<see cref="StartExecutable"/>), for end-to-end tests that kill things: every output line is kept, a test waits for a
+/// line with a timeout (never a fixed delay), and the process is stopped with SIGKILL (a crash or power cut) or SIGTERM
+/// (a clean stop, as systemd does).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -46,14 +47,40 @@ public sealed class ChildProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is not built; build the solution first (./build.sh --target=Build)");
         }
 
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        return Launch(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, .. arguments], Path.GetFileNameWithoutExtension(dll), environment, workingDirectory);
+    }
+
+    /// <summary>
+    /// An executable that is not a .NET program of this repository (a script, a published apphost), run as it is;
+    /// <paramref name="name"/> names it in timeouts and errors.
+    /// </summary>
+    public static ChildProcess StartExecutable(string path, IEnumerable<string> arguments, string name, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} does not exist");
+        }
+
+        return Launch(path, arguments, name, environment, workingDirectory);
+    }
+
+    /// <summary>Runs an executable (see <see cref="StartExecutable"/>) to its end and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunExecutableAsync(string path, IEnumerable<string> arguments, string name, TimeSpan timeout)
+    {
+        await using var child = StartExecutable(path, arguments, name);
+        await child.WaitForExitAsync(timeout).ConfigureAwait(false);
+        return (child.ExitCode, string.Join(Environment.NewLine, child._lines), child.ErrorText);
+    }
+
+    private static ChildProcess Launch(string fileName, IEnumerable<string> arguments, string name, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
+    {
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        start.ArgumentList.Add(dll);
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
@@ -67,7 +94,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(process, Path.GetFileNameWithoutExtension(dll));
+        var child = new ChildProcess(process, name);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line)
