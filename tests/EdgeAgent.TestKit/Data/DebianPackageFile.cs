@@ -5,7 +5,7 @@ namespace EdgeAgent.TestKit.Data;
 /// <summary>
 /// Real test inputs taken from Debian packages (a face photograph, a CJK font) without installing them:
 /// <c>apt-get download</c> fetches the .deb into <c>artifacts/testdata/debs</c> once, <c>dpkg-deb -x</c> unpacks it,
-/// and the file's path is returned. Later runs reuse the unpacked file.
+/// and the file's path is returned. Later runs reuse the unpacked file (the .deb itself is not kept).
 /// </summary>
 public static class DebianPackageFile
 {
@@ -25,16 +25,37 @@ public static class DebianPackageFile
                 return file;
             }
 
+            // Test projects run in parallel processes: each downloads and unpacks into its own folder, then renames it
+            // into place; a process that finds the package already there (another one won) keeps that one.
             Directory.CreateDirectory(Root);
-            var deb = Directory.GetFiles(Root, $"{package}_*.deb").FirstOrDefault();
-            if (deb is null)
+            var own = Path.Combine(Root, $".{package}.{Environment.ProcessId}");
+            Directory.CreateDirectory(own);
+            try
             {
-                Run("apt-get", Root, "download", package);
-                deb = Directory.GetFiles(Root, $"{package}_*.deb").FirstOrDefault()
-                    ?? throw new InvalidOperationException($"apt-get download {package} wrote no .deb into {Root}");
+                var deb = Directory.GetFiles(Root, $"{package}_*.deb").FirstOrDefault();
+                if (deb is null)
+                {
+                    Run("apt-get", own, "download", package);
+                    deb = Directory.GetFiles(own, $"{package}_*.deb").FirstOrDefault()
+                        ?? throw new InvalidOperationException($"apt-get download {package} wrote no .deb into {own}");
+                }
+
+                var staged = Path.Combine(own, "unpacked");
+                Run("dpkg-deb", own, "-x", deb, staged);
+                try
+                {
+                    Directory.Move(staged, unpacked);
+                }
+                catch (IOException) when (Directory.Exists(unpacked))
+                {
+                    // another process put it there first
+                }
+            }
+            finally
+            {
+                Directory.Delete(own, recursive: true);
             }
 
-            Run("dpkg-deb", Root, "-x", deb, unpacked);
             return File.Exists(file) ? file : throw new FileNotFoundException($"Debian package {package} has no {pathInPackage}", file);
         }
     }
