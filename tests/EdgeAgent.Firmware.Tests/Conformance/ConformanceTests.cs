@@ -4,8 +4,9 @@ namespace EdgeAgent.Firmware.Tests.Conformance;
 
 /// <summary>
 /// The conformance build fails when firmware code uses what nanoFramework lacks. Shown here by compiling deliberately
-/// bad snippets with the firmware against the same mscorlib (each must fail with the error named), and the same
-/// snippet against .NET (each must compile: the failure is nanoFramework's, not a typo's).
+/// bad snippets against the same mscorlib at the same language version (each must fail with the error named), and
+/// the same snippet against .NET (each must compile: the failure is nanoFramework's, not a typo's); and by the
+/// firmware's own sources compiling clean the same way.
 /// </summary>
 public sealed class ConformanceTests
 {
@@ -30,7 +31,7 @@ public sealed class ConformanceTests
     {
         Assert.NotEmpty(NanoFrameworkCompiler.FirmwareSources);
 
-        var errors = NanoFrameworkCompiler.AgainstNanoFramework();
+        var errors = NanoFrameworkCompiler.AgainstNanoFramework(NanoFrameworkCompiler.FirmwareSources);
 
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
@@ -41,7 +42,7 @@ public sealed class ConformanceTests
     {
         var snippet = NanoFrameworkCompiler.Parse(Wrap(statement), $"Bad/{what}.cs");
 
-        var errors = NanoFrameworkCompiler.AgainstNanoFramework(snippet);
+        var errors = NanoFrameworkCompiler.AgainstNanoFramework([snippet]);
 
         Assert.True(errors.Count > 0, $"{what} compiled against nanoFramework's mscorlib");
         Assert.Contains(expectedError, errors.Select(e => e.Id));

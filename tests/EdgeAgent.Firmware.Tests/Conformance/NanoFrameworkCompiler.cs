@@ -36,9 +36,9 @@ internal static class NanoFrameworkCompiler
     public static SyntaxTree Parse(string text, string path) =>
         CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion), path);
 
-    /// <summary>Errors of the firmware sources plus <paramref name="extra"/> against nanoFramework's mscorlib.</summary>
-    public static IReadOnlyList<Diagnostic> AgainstNanoFramework(params SyntaxTree[] extra) =>
-        Errors(FirmwareSources.Concat(extra), NanoFrameworkReferences);
+    /// <summary>Errors of <paramref name="trees"/> against nanoFramework's mscorlib (and nothing else).</summary>
+    public static IReadOnlyList<Diagnostic> AgainstNanoFramework(IEnumerable<SyntaxTree> trees) =>
+        Errors(trees, NanoFrameworkReferences);
 
     /// <summary>Errors of <paramref name="trees"/> alone against the .NET this test runs on.</summary>
     public static IReadOnlyList<Diagnostic> AgainstDotNet(params SyntaxTree[] trees) =>

@@ -27,7 +27,7 @@ public sealed class NoGenericsRuleTests
         var tree = NanoFrameworkCompiler.Parse(code, "Bad/Generic.cs");
 
         Assert.NotEmpty(Generics(tree));
-        Assert.Empty(NanoFrameworkCompiler.AgainstNanoFramework(tree)); // which the compiler alone lets through
+        Assert.Empty(NanoFrameworkCompiler.AgainstNanoFramework([tree])); // which the compiler alone lets through
     }
 
     private static IEnumerable<string> Generics(SyntaxTree tree) => tree.GetRoot().DescendantNodes()

@@ -10,7 +10,7 @@ namespace EdgeAgent.Firmware.Tests.Link;
 /// </summary>
 public sealed class NoisyStreamTests
 {
-    private const int Frames = 20_000;
+    private const int Frames = 12_000;
 
     private enum Damage { None, BitFlips, Truncated, NoiseBefore }
 
