@@ -20,6 +20,9 @@ namespace EdgeAgent.Firmware.Board
         /// <summary>Times the board went from asleep to awake.</summary>
         public ushort Wakes { get; private set; }
 
+        /// <summary>Set by every BoardAwake: the counter sends a report at its next tick and clears it.</summary>
+        public bool CountersRequested { get; set; }
+
         /// <summary>Times the wake line was pulsed.</summary>
         public int WakePulses { get; private set; }
 
@@ -30,8 +33,10 @@ namespace EdgeAgent.Firmware.Board
             _wakeAt = wakeAfterSeconds == 0 ? -1 : nowMilliseconds + (wakeAfterSeconds * 1000L);
         }
 
+        /// <summary>The board said it is awake (after a sleep, or at its start): it wants a counters report.</summary>
         public void Awake()
         {
+            CountersRequested = true;
             if (!IsAwake)
             {
                 Wakes++;

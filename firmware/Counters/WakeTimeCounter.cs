@@ -9,8 +9,9 @@ namespace EdgeAgent.Firmware.Counters
     /// The wake-time counter: every millisecond of the companion's uptime since it started is counted as operating
     /// (the board awake) or standby (the board asleep), as the board was at the previous tick. It keeps counting
     /// while the board sleeps, which is the point: the board cannot count its own sleep. Reports go out reliably
-    /// every period while the board is awake and at once when it wakes, so an hour's sleep arrives as the hour's
-    /// standby seconds in the first report after it.
+    /// every period while the board is awake and at once whenever it says it is awake (after a sleep, or when the
+    /// agent starts and needs a baseline), so an hour's sleep arrives as the hour's standby seconds in the first
+    /// report after it.
     /// </summary>
     internal sealed class WakeTimeCounter : IFirmwareService
     {
@@ -53,10 +54,11 @@ namespace EdgeAgent.Firmware.Counters
             }
 
             var awake = _board.IsAwake;
-            var woke = awake && !_wasAwake;
+            var requested = awake && _board.CountersRequested;
             _wasAwake = awake;
-            if (woke || (awake && nowMilliseconds >= _nextReportAt))
+            if (requested || (awake && nowMilliseconds >= _nextReportAt))
             {
+                _board.CountersRequested = false;
                 _nextReportAt = nowMilliseconds + _periodMilliseconds;
                 _uplink.Publish(Report(), true, nowMilliseconds);
             }

@@ -91,6 +91,21 @@ public sealed class FirmwareScenarioTests
     }
 
     [Fact]
+    public void BoardAwake_WithoutHavingSlept_IsAnsweredWithACountersBaseline()
+    {
+        var rig = new CompanionRig();
+        rig.RunFor(5_000);
+        Assert.Empty(rig.Received<CountersReport>());
+
+        rig.BoardSends(new PowerCommand(PowerAction.BoardAwake, 0)); // the agent starting
+        rig.RunFor(100);
+
+        var baseline = Assert.Single(rig.Received<CountersReport>());
+        Assert.Equal(5u, baseline.OperatingSeconds);
+        Assert.Equal((ushort)0, baseline.BoardWakes);
+    }
+
+    [Fact]
     public void ButtonWhileBoardSleeps_WakesTheBoardAndTheEventArrivesAfterItWakes()
     {
         var rig = new CompanionRig();
