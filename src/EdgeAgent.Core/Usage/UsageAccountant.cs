@@ -34,6 +34,7 @@ public sealed class UsageAccountant
     private long _periodStart;
     private long _framesDropped;
     private long _frames;
+    private TimeSpan _credited;
 
     public UsageAccountant(TimeProvider time, InferenceUsage usage, UsageMode initialMode = UsageMode.Idle)
     {
@@ -95,6 +96,26 @@ public sealed class UsageAccountant
         }
     }
 
+    /// <summary>
+    /// Counts <paramref name="duration"/> to <paramref name="mode"/> (and to the period) in the current interval: time
+    /// this process's monotonic clock did not see because the board was suspended, counted for it by the companion
+    /// microcontroller (EdgeAgent.Hardware's CompanionLink credits its standby seconds as <see cref="UsageMode.Idle"/>).
+    /// </summary>
+    public void Credit(UsageMode mode, TimeSpan duration)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode must be one of Operate, Idle, Charge, Fault");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        lock (_gate)
+        {
+            _inMode[(int)mode] += duration;
+            _credited += duration;
+        }
+    }
+
     /// <summary>Frames (images, audio clips, sensor windows) a pipeline processed: the product KPI "frames processed"; lock-free.</summary>
     public void AddFrames(long count = 1)
     {
@@ -116,7 +137,8 @@ public sealed class UsageAccountant
         {
             var now = _time.GetTimestamp();
             Accrue(now);
-            var period = _time.GetElapsedTime(_periodStart, now);
+            var period = _time.GetElapsedTime(_periodStart, now) + _credited;
+            _credited = TimeSpan.Zero;
             var seconds = _inMode.Select(Seconds).ToArray();
             Array.Clear(_inMode);
             var modes = _inProductMode.Count == 0

@@ -59,6 +59,25 @@ public sealed class UsageAccountantTests
     }
 
     [Fact]
+    public void Credit_TimeTheClockDidNotSee_CountsToTheModeAndThePeriodOfThisIntervalOnly()
+    {
+        var accountant = new UsageAccountant(_time, _usage, UsageMode.Operate);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        accountant.Credit(UsageMode.Idle, TimeSpan.FromHours(1)); // the board slept; the companion counted it
+
+        var first = accountant.TakeSummary();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var second = accountant.TakeSummary();
+
+        Assert.Equal(3610, first.PeriodS);
+        Assert.Equal(10, first.OperateS);
+        Assert.Equal(3600, first.IdleS);
+        Assert.Equal(5, second.PeriodS);
+        Assert.Equal(0, second.IdleS);
+        Assert.Throws<ArgumentOutOfRangeException>(() => accountant.Credit(UsageMode.Idle, TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact]
     public void TakeSummary_FramesProcessed_CountedPerInterval()
     {
         var accountant = new UsageAccountant(new FakeTimeProvider(), new InferenceUsage());

@@ -1,0 +1,27 @@
+using System.IO.Ports;
+
+namespace EdgeAgent.Hardware.Companion;
+
+/// <summary>Opens the companion's UART as PROTOCOL.md says: 115200 baud, 8N1, no flow control.</summary>
+public static class CompanionPort
+{
+    public const int BaudRate = 115200;
+
+    /// <summary>Opens <paramref name="path"/> (e.g. <c>/dev/ttyAMA1</c>); the caller owns the port and passes its
+    /// <c>BaseStream</c> to <see cref="CompanionLink"/>. Dispose the link first, then the port.</summary>
+    public static SerialPort Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var port = new SerialPort(path, BaudRate, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
+        try
+        {
+            port.Open();
+            return port;
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
+    }
+}
