@@ -317,8 +317,9 @@ void StageLink(string directory, string name, string target)
     System.IO.File.CreateSymbolicLink(System.IO.Path.Combine(directory, name), target);
 }
 
-// lintian on every package: the tags it raises are printed (the overrides, each with its reason, are in
-// eng/deb/*/lintian-overrides); an error fails the build.
+// lintian on every package: the tags it raises are printed; an error or warning fails the build. What is overridden
+// is in eng/deb/*/lintian-overrides, each with its reason (not shown here: with --show-overrides lintian 2.116 exits
+// 2 on overridden errors).
 void RunLintian(IEnumerable<FilePath> debs)
 {
     EnsureAptPackages("checking the Debian packages", "lintian");
@@ -328,24 +329,26 @@ void RunLintian(IEnumerable<FilePath> debs)
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var exitCode = StartProcess("lintian", new ProcessSettings
         {
-            Arguments = $"--info --display-level \">=info\" --show-overrides --tag-display-limit 0 {deb.FullPath}",
+            Arguments = $"--display-level \">=info\" --fail-on error,warning --tag-display-limit 0 {deb.FullPath}",
             RedirectStandardOutput = true,
         }, out var lines);
         var tags = lines.ToList();
-        Information($"lintian {deb.GetFilename()} ({watch.Elapsed.TotalSeconds:F0} s): {(tags.Count == 0 ? "clean" : $"{tags.Count} line(s)")}");
+        var overrides = System.IO.File.ReadAllLines(repoRoot.CombineWithFilePath($"eng/deb/{deb.GetFilename().ToString().Split('_')[0]}/lintian-overrides").FullPath)
+            .Count(l => l.Length > 0 && !l.StartsWith('#'));
+        Information($"lintian {deb.GetFilename()} ({watch.Elapsed.TotalSeconds:F0} s): {(tags.Count == 0 ? "clean" : $"{tags.Count} tag(s)")}, {overrides} override(s) with their reasons");
         foreach (var line in tags)
         {
             Information($"  {line}");
         }
 
-        if (exitCode != 0 || tags.Any(t => t.StartsWith("E: ", StringComparison.Ordinal)))
+        if (exitCode != 0)
         {
-            failed.Add($"{deb.GetFilename()}: {string.Join("; ", tags.Where(t => t.StartsWith("E: ", StringComparison.Ordinal)))}");
+            failed.Add($"{deb.GetFilename()} (exit code {exitCode}): {string.Join("; ", tags.Where(t => t.StartsWith("E: ", StringComparison.Ordinal) || t.StartsWith("W: ", StringComparison.Ordinal)))}");
         }
     }
 
     if (failed.Count > 0)
     {
-        throw new CakeException($"lintian found errors: {string.Join(" | ", failed)}");
+        throw new CakeException($"lintian found errors or warnings: {string.Join(" | ", failed)}");
     }
 }

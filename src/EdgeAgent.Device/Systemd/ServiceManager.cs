@@ -38,7 +38,8 @@ internal static class ServiceManager
     /// <summary>
     /// While the start waits on purpose (the owner's consent by button), systemd is told so and given more time, a
     /// bounded extension at a time (<c>EXTEND_TIMEOUT_USEC</c>), so TimeoutStartSec does not kill a unit that is
-    /// waiting and a start that hangs is still killed.
+    /// waiting and a start that hangs is still killed; the waiting loop pings the watchdog too (it is the loop that
+    /// runs, and it is alive). Called more often than <paramref name="more"/> and the watchdog timeout.
     /// </summary>
     public static void Waiting(ISystemdNotifier? notifier, string status, TimeSpan more)
     {
@@ -49,5 +50,6 @@ internal static class ServiceManager
 
         notifier.Notify(new ServiceState("STATUS=" + status));
         notifier.Notify(new ServiceState(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"EXTEND_TIMEOUT_USEC={(long)more.TotalMicroseconds}")));
+        notifier.Notify(new ServiceState("WATCHDOG=1"));
     }
 }

@@ -105,6 +105,14 @@ public sealed class SystemdWatchdogTests
         Assert.DoesNotContain("WATCHDOG=1", _notifier.All);
     }
 
+    [Fact]
+    public async Task Waiting_ConsentByButton_AsksForMoreStartTimeAndPings()
+    {
+        ServiceManager.Waiting(_notifier, "waiting for the owner's consent", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["STATUS=waiting for the owner's consent", "EXTEND_TIMEOUT_USEC=30000000", "WATCHDOG=1"], await _notifier.NextAsync(3));
+    }
+
     public static TheoryData<string?, string?, double?> Environments() => new()
     {
         { "60000000", null, 60 },
