@@ -2,6 +2,9 @@
 using System.Text.Json;
 using System.Xml.Linq;
 
+// The Debian packages (Package, PackageAmd64): their own file, so this one stays about the build.
+#load "eng/deb/packages.cake"
+
 // ---------------------------------------------------------------------------------------------------------
 // Arguments: each is declared once here; Help prints this list.
 // ---------------------------------------------------------------------------------------------------------
@@ -99,6 +102,8 @@ Task("Test")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .IsDependentOn("PublishArm64")
+    // The package tests (tests/EdgeAgent.Packaging.Tests/Debian) install the amd64 .debs into a debootstrap root.
+    .IsDependentOn("PackageAmd64")
     .Does(() =>
     {
         EnsureAptPackages("the test suite", testSystemPackages);

@@ -13,6 +13,22 @@ internal static class Shipped
 
     public static string PackagesDirectory => RepositoryRoot.Combine("artifacts", "packages");
 
+    /// <summary>The version the packages carry: Directory.Build.props' &lt;Version&gt;.</summary>
+    public static string Version =>
+        System.Xml.Linq.XDocument.Load(RepositoryRoot.Combine("Directory.Build.props")).Descendants("Version").First().Value.Trim();
+
+    /// <summary>artifacts/packages/{package}_{version}_{arch}.deb, which the build (PackageAmd64, run by Test) makes.</summary>
+    public static string Deb(string package, string arch = "amd64")
+    {
+        var path = System.IO.Path.Combine(PackagesDirectory, $"{package}_{Version}_{arch}.deb");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} is missing: a build problem; make it with ./build.sh --target=PackageAmd64 (the Test target runs it)");
+        }
+
+        return path;
+    }
+
     /// <summary>The x64 agent built with the solution (dotnet edgeagent.dll).</summary>
     public static string AgentDll => Metadata("Agent");
 

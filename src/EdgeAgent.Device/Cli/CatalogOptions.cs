@@ -13,9 +13,26 @@ internal sealed class CatalogOptions
 
     public Option<FileInfo> Catalog { get; } = new("--catalog")
     {
-        Description = $"The model catalog (default: ${CatalogVariable}, else models/catalog.json).",
-        DefaultValueFactory = _ => new FileInfo(Environment.GetEnvironmentVariable(CatalogVariable) ?? Path.Combine("models", "catalog.json")),
+        Description = $"The model catalog (default: ${CatalogVariable}, else models/catalog.json in the working directory, else beside the program).",
+        DefaultValueFactory = _ => new FileInfo(DefaultCatalog()),
     };
+
+    /// <summary>
+    /// <c>$EDGEAGENT_CATALOG</c>; else <c>models/catalog.json</c> of the working directory (a checkout) when it exists;
+    /// else the one beside the program when it exists (the Debian package links /usr/lib/edgeagent/models to
+    /// /usr/share/edgeagent/models); else <c>models/catalog.json</c>, which then fails naming that path.
+    /// </summary>
+    public static string DefaultCatalog()
+    {
+        if (Environment.GetEnvironmentVariable(CatalogVariable) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var relative = Path.Combine("models", "catalog.json");
+        var besideProgram = Path.Combine(AppContext.BaseDirectory, relative);
+        return !File.Exists(relative) && File.Exists(besideProgram) ? besideProgram : relative;
+    }
 
     public Option<DirectoryInfo?> Cache { get; } = new("--cache")
     {

@@ -13,6 +13,9 @@ namespace EdgeAgent.Device.Hardware;
 /// </summary>
 internal static class ConsentByButton
 {
+    /// <summary>How often, while waiting, systemd is asked for more start time (twice this, each time).</summary>
+    private static readonly TimeSpan StartExtension = TimeSpan.FromSeconds(15);
+
     /// <summary>True when this start has to wait for the owner's long press.</summary>
     public static bool Needed(HardwareSetup setup, string stateDirectory, TimeProvider time)
     {
@@ -35,7 +38,10 @@ internal static class ConsentByButton
     }
 
     /// <summary>Waits for the long press, then writes the consent; false when <paramref name="cancellationToken"/> fired first.</summary>
-    public static async Task<bool> WaitAsync(HardwareSetup setup, string stateDirectory, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="notifier">Under systemd: told that the start is waiting, and asked for more start time while it does.</param>
+    public static async Task<bool> WaitAsync(
+        HardwareSetup setup, string stateDirectory, TimeProvider time, TextWriter output, CancellationToken cancellationToken,
+        Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier? notifier = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,10 +57,19 @@ internal static class ConsentByButton
         var player = new LedPlayer(time);
         player.Show(LedState.Booting);
         using var timer = new PeriodicTimer(LedPlayer.TickInterval, time);
+        var waitingStatus = $"waiting for the owner's consent (hold the button, pin {button.Pin}); nothing is recorded until then";
+        var told = time.GetTimestamp();
+        Systemd.ServiceManager.Waiting(notifier, waitingStatus, StartExtension * 2);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (time.GetElapsedTime(told) >= StartExtension)
+                {
+                    told = time.GetTimestamp();
+                    Systemd.ServiceManager.Waiting(notifier, waitingStatus, StartExtension * 2);
+                }
+
                 if (rig.Led is { } led && player.Poll() is { Changed: true } level)
                 {
                     led.Set(level.On);

@@ -176,7 +176,8 @@ internal static class AgentHost
         var consentByButton = Hardware.ConsentByButton.Needed(hardware, agent.StateDirectory, time);
         try
         {
-            if (consentByButton && !await Hardware.ConsentByButton.WaitAsync(hardware, agent.StateDirectory, time, Console.Out, cancellationToken).ConfigureAwait(false))
+            var notifier = services.GetService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>();
+            if (consentByButton && !await Hardware.ConsentByButton.WaitAsync(hardware, agent.StateDirectory, time, Console.Out, cancellationToken, notifier).ConfigureAwait(false))
             {
                 return Cli.ExitCodes.Ok; // stopped before the owner consented: nothing was recorded
             }
@@ -279,6 +280,8 @@ internal static class AgentHost
         // Start order; they stop in reverse, so the last records (usage, power off) are written before the publisher stops.
         services.AddEdgeAgentMqtt(configuration);
         services.AddHostedService<AgentLifecycle>();
+        services.AddSingleton<Systemd.Liveness>();
+        services.AddSingleton<AgentStatusFeed>();
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
@@ -286,6 +289,8 @@ internal static class AgentHost
         // Stops before the usage reporter, so the session open at shutdown ends before the last usage.summary is taken.
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.FieldControls>());
+        // Last: it starts when everything else has, and stops first.
+        Systemd.ServiceManager.Add(services);
     }
 
     /// <summary>Holds the runtime between its opening and the host's start.</summary>

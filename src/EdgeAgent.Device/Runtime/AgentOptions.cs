@@ -65,7 +65,7 @@ internal sealed class ModelsOptions : IValidatableObject
     public const string Section = "Models";
 
     [Required(AllowEmptyStrings = false, ErrorMessage = "Models:Catalog must name the model catalog file")]
-    public string Catalog { get; set; } = Environment.GetEnvironmentVariable(CatalogOptions.CatalogVariable) ?? Path.Combine("models", "catalog.json");
+    public string Catalog { get; set; } = CatalogOptions.DefaultCatalog();
 
     /// <summary>Where fetched model files live (default: .cache beside the catalog).</summary>
     public string? Cache { get; set; }

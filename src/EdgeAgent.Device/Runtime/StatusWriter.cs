@@ -12,9 +12,16 @@ namespace EdgeAgent.Device.Runtime;
 /// </summary>
 internal sealed class StatusWriter(
     AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, Hardware.HardwareService hardware, Hardware.FieldControls controls,
-    IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
+    AgentStatusFeed feed, Systemd.Liveness liveness, IOptions<AgentOptions> options, TimeProvider time, ILogger<StatusWriter> logger)
     : BackgroundService
 {
+    /// <summary>
+    /// The status loop reads the outbox and the publisher every interval: while it ticks, the agent's storage and
+    /// connection state are reachable. Silent for four intervals (at least 20 s), the agent counts as wedged.
+    /// </summary>
+    private readonly Systemd.Liveness.Heartbeat _heartbeat = liveness.Register(
+        "status", TimeSpan.FromTicks(Math.Max(options.Value.StatusInterval.Ticks * 4, TimeSpan.FromSeconds(20).Ticks)));
+
     /// <summary>Longest time between two writes while nothing changes.</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
 
@@ -28,6 +35,7 @@ internal sealed class StatusWriter(
         do
         {
             await WriteAsync(stoppingToken).ConfigureAwait(false);
+            _heartbeat.Beat();
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
@@ -73,6 +81,7 @@ internal sealed class StatusWriter(
                 Faults = hardware.Faults?.Active() is { Count: > 0 } active ? string.Join(", ", active.Select(f => f.Sensor is { } s ? $"{f.Code} {s}" : f.Code)) : null,
                 Led = controls.State switch { null => null, Core.Indicators.LedState.OfflineBacklog => "offline_backlog", { } led => led.ToString().ToLowerInvariant() },
             };
+            feed.Latest = status;
             var now = time.GetTimestamp();
             if (!force && _written is { } last && last == status with { UpdatedMs = last.UpdatedMs } && time.GetElapsedTime(_writtenAt, now) < Heartbeat)
             {

@@ -14,10 +14,15 @@ namespace EdgeAgent.Device.Runtime;
 /// that clears when there is room again. A failed iteration is logged and retried at the next tick.
 /// </summary>
 internal sealed class UsageReporter(
-    AgentRuntime runtime, UsageAccountant usage, IOptions<UsageOptions> options, IOptions<OutboxOptions> outbox, TimeProvider time, ILogger<UsageReporter> logger)
+    AgentRuntime runtime, UsageAccountant usage, Systemd.Liveness liveness, IOptions<UsageOptions> options, IOptions<OutboxOptions> outbox, TimeProvider time, ILogger<UsageReporter> logger)
     : BackgroundService
 {
     private readonly UsageOptions _options = options.Value;
+
+    /// <summary>The usage loop appends to the ledger; silent for three of its ticks, the agent counts as wedged.</summary>
+    private readonly Systemd.Liveness.Heartbeat _heartbeat = liveness.Register("usage", Tick(options.Value) * 3);
+
+    private static TimeSpan Tick(UsageOptions o) => o.BudgetInterval < o.SummaryInterval ? o.BudgetInterval : o.SummaryInterval;
     private readonly DiskBudgetWatch _budget = new(outbox.Value);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,7 +30,7 @@ internal sealed class UsageReporter(
         var nextSummary = time.GetTimestamp();
         var summaryTicks = (long)(_options.SummaryInterval.TotalSeconds * time.TimestampFrequency);
         nextSummary += summaryTicks;
-        using var timer = new PeriodicTimer(_options.BudgetInterval < _options.SummaryInterval ? _options.BudgetInterval : _options.SummaryInterval, time);
+        using var timer = new PeriodicTimer(Tick(_options), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
@@ -41,6 +46,8 @@ internal sealed class UsageReporter(
             {
                 Log.UsageFailed(logger, _options.BudgetInterval, e);
             }
+
+            _heartbeat.Beat();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Hub.Cli;
 
@@ -113,6 +114,12 @@ internal static class ServeCommand
                 }
 
                 output.Flush();
+                // Type=notify under systemd (NOTIFY_SOCKET set): ready once the broker and HTTP listen; stopping when told to stop.
+                var systemd = new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier();
+                systemd.Notify(new($"STATUS=listening on {hub.BrokerUri.ToString().TrimEnd('/')} and {hub.HttpUri.ToString().TrimEnd('/')}"));
+                systemd.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState.Ready);
+                using var stopping = hub.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping
+                    .Register(() => systemd.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState.Stopping));
                 try
                 {
                     await hub.WaitForShutdownAsync(ct).ConfigureAwait(false);
