@@ -61,8 +61,9 @@ var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasoun
 
 var notBuiltYet = new[]
 {
-    "live camera and microphone sources (the terminals read sample files)",
-    "model delivery and rollouts, hardware bindings, packages, firmware",
+    "live camera and microphone sources (the terminals replay recorded traces of them)",
+    "the companion microcontroller in the running agent (firmware/ and CompanionLink are built and tested on the host, not wired into run)",
+    "packages and ARM64 are not run by the demo: ./build.sh --target=Package (the .debs), --target=Arm64 (the agent under QEMU)",
 };
 
 // ---------------------------------------------------------------------------------------------------------
