@@ -25,7 +25,7 @@ public sealed class PackageTests
 
         // The files, their modes and owners.
         var listed = await root.RequireAsync(
-            "stat -c '%a %U:%G %F %n' /usr/lib/edgeagent/edgeagent /usr/lib/edgeagent/libcoreclr.so /usr/lib/systemd/system/edgeagent.service " +
+            "stat -c '%a %U:%G %F %n' /usr/lib/edgeagent/edgeagent /usr/lib/edgeagent/libonnxruntime.so /usr/lib/systemd/system/edgeagent.service " +
             "/usr/lib/udev/rules.d/60-edgeagent.rules /etc/edgeagent/agent.json /usr/share/edgeagent/models/catalog.json " +
             "/usr/share/edgeagent/hardware/boards/raspberry-pi-5.json /usr/share/doc/edgeagent/copyright /usr/share/doc/edgeagent/changelog.gz " +
             "/usr/lib/edgehub/edgehub /usr/lib/systemd/system/edgehub.service /etc/default/edgehub");
