@@ -308,13 +308,20 @@ AgentRun RunProgram(string name, string dll, string agentArguments)
         throw new CakeException($"{dll} is missing; run the Build target with --configuration={configuration}.");
     }
 
+    return RunEchoed(name, "dotnet", $"{dll} ", agentArguments);
+}
+
+// Runs executable with launcherArguments + programArguments from the repository root, echoing and keeping its output;
+// the command is named as `name programArguments` (what a user would type).
+AgentRun RunEchoed(string name, string executable, string launcherArguments, string programArguments)
+{
     var output = new List<string>();
     var errors = new List<string>();
-    var command = $"{name} {agentArguments}";
+    var command = $"{name} {programArguments}";
     Information($"> {command}");
-    var exitCode = StartProcess("dotnet", new ProcessSettings
+    var exitCode = StartProcess(executable, new ProcessSettings
     {
-        Arguments = $"{dll} {agentArguments}",
+        Arguments = launcherArguments + programArguments,
         WorkingDirectory = repoRoot,
         RedirectStandardOutput = true,
         RedirectStandardError = true,
@@ -1135,22 +1142,7 @@ void RunFootprintBench()
 }
 
 // A program of ours run to completion from the repository root (a published executable, not `dotnet x.dll`).
-AgentRun RunNative(string name, string executable, string programArguments)
-{
-    var output = new List<string>();
-    var errors = new List<string>();
-    Information($"> {name} {programArguments}");
-    var exitCode = StartProcess(executable, new ProcessSettings
-    {
-        Arguments = programArguments,
-        WorkingDirectory = repoRoot,
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        RedirectedStandardOutputHandler = line => Echo(line, output, Console.Out),
-        RedirectedStandardErrorHandler = line => Echo(line, errors, Console.Error),
-    });
-    return new AgentRun($"{name} {programArguments}", exitCode, output, errors);
-}
+AgentRun RunNative(string name, string executable, string programArguments) => RunEchoed(name, executable, "", programArguments);
 
 // `edgeagent run` connected to the bench's hub, until its resident memory settles; then stopped with SIGTERM (it must
 // exit 0, as under systemd).
