@@ -114,8 +114,9 @@ public sealed class EvidencePipelineTests
         // 1. Offline, 1,500 telemetry records pass the telemetry cap: the oldest go, the newest stay, the drop is written down.
         await Site.EventuallyAsync(() => Head(site) >= 3000, Drain, () => $"device head {Head(site)}");
         await site.StartBrokerAsync();
-        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords().Any(r => r.Type == RecordTypes.TelemetryDropped), Drain,
-            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}");
+        // The drops are written down at the usage loop's next budget check, so the last report can trail the last drop.
+        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && AllDropsReported(site.HubRecords()), Drain,
+            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}, dropped {Tombstones(site.HubRecords())}, reported {ReportedDrops(site.HubRecords())}");
         var held = site.HubRecords();
         var tombstones = held.Where(r => r.Payload is null).Select(r => r.Seq).ToList();
         var telemetry = held.Where(r => r.Type == RecordTypes.EnvSample).Select(r => r.Seq).ToList();
@@ -131,8 +132,8 @@ public sealed class EvidencePipelineTests
         await site.SetLoadAsync(untilSeq: before + 5000, telemetryEvery: 2);
         await Site.EventuallyAsync(() => Head(site) >= before + 5000, Drain, () => $"device head {Head(site)}");
         await site.StartBrokerAsync();
-        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords().Any(r => r.Type == RecordTypes.FaultCleared), Drain,
-            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}");
+        await Site.EventuallyAsync(() => site.HubHead() == Head(site) && Queued(site) == 0 && site.HubRecords() is var all && all.Any(r => r.Type == RecordTypes.FaultCleared) && AllDropsReported(all), Drain,
+            () => $"device head {Head(site)}, hub head {site.HubHead()}, queued {Queued(site)}, dropped {Tombstones(site.HubRecords())}, reported {ReportedDrops(site.HubRecords())}");
         await site.KillAgentAsync();
 
         held = site.HubRecords();
@@ -142,7 +143,7 @@ public sealed class EvidencePipelineTests
             .Select(r => (r.Type, Data: JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data"))).ToList();
         Assert.Contains(faults, f => f.Type == RecordTypes.FaultRaised && f.Data.GetProperty("code").GetString() == "storage.budget_exhausted" && !f.Data.GetProperty("relevant").GetBoolean());
         Assert.Contains(faults, f => f.Type == RecordTypes.FaultCleared && f.Data.GetProperty("code").GetString() == "storage.budget_exhausted");
-        Assert.Equal(held.Count(r => r.Payload is null), ReportedDrops(held));
+        Assert.Equal(Tombstones(held), ReportedDrops(held));
 
         // Every record the agent was told was durable arrived: evidence whole, telemetry whole or as its tombstone.
         var evidence = held.Where(r => r.Payload is not null && r.Type != RecordTypes.EnvSample).Select(r => r.Seq).ToHashSet();
@@ -151,6 +152,10 @@ public sealed class EvidencePipelineTests
         Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
         site.AssertNoErrorLogged();
     }
+
+    private static long Tombstones(HubRecord[] held) => held.Count(r => r.Payload is null);
+
+    private static bool AllDropsReported(HubRecord[] held) => Tombstones(held) > 0 && Tombstones(held) == ReportedDrops(held);
 
     private static long ReportedDrops(HubRecord[] held) => held.Where(r => r.Type == RecordTypes.TelemetryDropped)
         .Sum(r => JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data").GetProperty("count").GetInt64());

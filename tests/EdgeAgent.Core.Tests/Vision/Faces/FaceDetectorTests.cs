@@ -1,5 +1,6 @@
 using EdgeAgent.Core.Vision;
 using EdgeAgent.Core.Vision.Faces;
+using EdgeAgent.TestKit.Memory;
 
 namespace EdgeAgent.Core.Tests.Vision.Faces;
 
@@ -114,13 +115,15 @@ public sealed class FaceDetectorTests
         var image = RgbImage.Blank(640, 480);
         detector.Detect(image);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+        var rounds = Allocations.Measure(() =>
         {
-            detector.Detect(image);
-        }
+            for (var i = 0; i < 10; i++)
+            {
+                detector.Detect(image);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(rounds.Least == 0, rounds.ToString());
     }
 
     [Fact]
@@ -134,12 +137,11 @@ public sealed class FaceDetectorTests
         var image = RgbImage.Blank(640, 480);
         Assert.Equal(2, detector.Detect(image).Count);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var faces = detector.Detect(image);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        IReadOnlyList<DetectedFace> faces = [];
+        var rounds = Allocations.Measure(() => faces = detector.Detect(image));
 
         Assert.Equal(2, faces.Count);
-        Assert.Equal(ResultBytes(faces.Count), allocated);
+        Assert.True(rounds.Least == ResultBytes(faces.Count), $"{ResultBytes(faces.Count)} bytes expected; {rounds}");
     }
 
     [Fact]
