@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Files;
 
 namespace EdgeAgent.Core.Identity;
 
@@ -131,25 +132,6 @@ public sealed class IdentityStore(string stateDirectory, TimeProvider time)
     private void WriteIdentity(DeviceIdentity identity) =>
         WriteAtomically(IdentityFile, JsonSerializer.Serialize(identity, IdentityJsonContext.Default.DeviceIdentity), OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-    /// <summary>Written to a temporary file with its final mode from creation, flushed to disk, then renamed into place.</summary>
-    private void WriteAtomically(string name, string content, UnixFileMode mode)
-    {
-        var path = Path.Combine(StateDirectory, name);
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(content);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    private void WriteAtomically(string name, string content, UnixFileMode mode) =>
+        AtomicFile.WriteText(Path.Combine(StateDirectory, name), content, mode);
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using EdgeAgent.Core.Files;
 using EdgeAgent.Core.Identity;
 using EdgeAgent.Hardware.Profiles;
 
@@ -178,10 +179,7 @@ internal sealed class DeviceProvisioning(TimeProvider time, HttpMessageHandler? 
             return ($"{path} unchanged", configured);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, root.ToJsonString(Indented) + "\n");
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteText(path, root.ToJsonString(Indented) + "\n");
         return ($"{(before == "{}" ? "wrote" : "updated")} {path}: {string.Join(", ", changes)}", configured);
     }
 

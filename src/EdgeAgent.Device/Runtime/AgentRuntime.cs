@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using EdgeAgent.Contracts.Catalog;
 using EdgeAgent.Contracts.Records;
+using EdgeAgent.Core.Files;
 using EdgeAgent.Core.Identity;
 using EdgeAgent.Core.Ledger;
 using EdgeAgent.Core.Outbox;
@@ -188,8 +189,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
 
             j.WriteEndObject();
         }), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(path + ".tmp", Models.Digest, cancellationToken).ConfigureAwait(false);
-        File.Move(path + ".tmp", path, overwrite: true);
+        await AtomicFile.WriteTextAsync(path, Models.Digest, cancellationToken).ConfigureAwait(false);
         Log.ModelsChanged(logger, reason, previous ?? "none", Models.Digest);
     }
 
@@ -224,8 +224,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
         }), cancellationToken).ConfigureAwait(false);
         Ledger.SetModelDigest(after.Digest);
         var path = Path.Combine(_options.StateDirectory, "active-models");
-        await File.WriteAllTextAsync(path + ".tmp", after.Digest, cancellationToken).ConfigureAwait(false);
-        File.Move(path + ".tmp", path, overwrite: true);
+        await AtomicFile.WriteTextAsync(path, after.Digest, cancellationToken).ConfigureAwait(false);
         Log.ModelsChanged(logger, reason, before.Digest, after.Digest);
     }
 
@@ -263,8 +262,7 @@ internal sealed class AgentRuntime : IAsyncDisposable
                 j.WriteString("previous_site", previous);
             }
         }), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(path + ".tmp", site, cancellationToken).ConfigureAwait(false);
-        File.Move(path + ".tmp", path, overwrite: true);
+        await AtomicFile.WriteTextAsync(path, site, cancellationToken).ConfigureAwait(false);
         Log.Commissioned(logger, Identity.DeviceId, site, previous ?? "none");
         return $"commissioned at {site} (before: {previous ?? "none"})";
     }

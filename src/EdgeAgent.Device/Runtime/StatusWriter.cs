@@ -1,3 +1,4 @@
+using EdgeAgent.Core.Files;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -88,9 +89,8 @@ internal sealed class StatusWriter(
                 return;
             }
 
-            var temp = _options.StatusPath + ".tmp";
-            await File.WriteAllBytesAsync(temp, status.ToJson(), cancellationToken).ConfigureAwait(false);
-            File.Move(temp, _options.StatusPath, overwrite: true);
+            // Rewritten every few seconds and never evidence: no fsync per write (flash wear), the rename alone keeps it whole.
+            await AtomicFile.WriteAsync(_options.StatusPath, status.ToJson(), cancellationToken, flushToDisk: false).ConfigureAwait(false);
             (_written, _writtenAt) = (status, now);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAgent.Core.Files;
 using EdgeAgent.Core.Updates;
 
 namespace EdgeAgent.Device.Updates;
@@ -32,14 +33,6 @@ internal sealed class FileUpdateJournalStore(string path) : IUpdateJournalStore
     public async Task SaveAsync(UpdateJournal journal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        var temp = Path + ".tmp";
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-        {
-            await file.WriteAsync(journal.ToJson(), cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, Path, overwrite: true);
+        await AtomicFile.WriteAsync(Path, journal.ToJson(), cancellationToken).ConfigureAwait(false);
     }
 }
