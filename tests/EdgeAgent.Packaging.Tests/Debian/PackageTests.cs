@@ -56,6 +56,7 @@ public sealed class PackageTests
         Assert.Equal("edgehub:/var/lib/edgehub:/usr/sbin/nologin", Passwd(await root.RequireAsync("getent passwd edgehub")));
         var groups = (await root.RequireAsync("id -nG edgeagent")).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Subset(groups.ToHashSet(), new HashSet<string> { "edgeagent", "gpio", "i2c", "spi", "video", "audio", "dialout" });
+        Assert.Equal("700 edgeagent:edgeagent", (await root.RequireAsync($"stat -c '%a %U:%G' {State}")).Trim()); // made by postinst, before any start
 
         // Every library the shipped ELF files link against resolves, and those .NET and the agent dlopen are there.
         // (libcoreclrtraceptprovider.so links LTTng; the runtime loads it only when LTTng is installed: optional.)
@@ -75,6 +76,43 @@ public sealed class PackageTests
         Assert.Contains("serve", await root.RequireAsync("runuser -u edgehub -- edgehub --help"), StringComparison.Ordinal);
         var models = await root.RequireAsync("cd / && runuser -u edgeagent -- edgeagent models verify");
         Assert.Contains("blazeface", models, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Provision_AsRootAfterInstall_WritesTheInstalledSettingsAndTheAgentRecordsAsItsUser()
+    {
+        Skip.If(WhyNot is not null, WhyNot);
+        using var root = await DebianRoot.CreateAsync();
+        root.Put(Shipped.Deb("edgeagent"), "/tmp/edgeagent.deb");
+        await root.RequireAsync("dpkg -i /tmp/edgeagent.deb");
+        const string Provision = "cd / && edgeagent provision --device DEB-PROV-0001 --product smart-glasses --consent --board simulated --profile smart-glasses";
+
+        // The device maker's one command after installing, as root: the key in the agent's state directory, given to the
+        // agent's user; the settings in /etc/edgeagent/provisioned.json; the next step is the unit.
+        var first = (await root.RequireAsync(Provision)).Trim().Split('\n');
+        Assert.StartsWith("key: provisioned device DEB-PROV-0001 of product smart-glasses: new key", first[0], StringComparison.Ordinal);
+        Assert.Contains(first, l => l.Contains("wrote /etc/edgeagent/provisioned.json", StringComparison.Ordinal));
+        Assert.Contains("systemctl restart edgeagent", first[^1], StringComparison.Ordinal);
+        var settings = await File.ReadAllTextAsync(root.In("/etc/edgeagent/provisioned.json"));
+        Assert.Contains("\"Board\": \"simulated\"", settings, StringComparison.Ordinal);
+        Assert.Contains("\"Product\": \"smart-glasses\"", settings, StringComparison.Ordinal);
+        var owners = (await root.RequireAsync($"stat -c '%a %U:%G %n' {State} {State}/device-key.pem {State}/device-key.pub.pem")).Trim().Split('\n');
+        Assert.Equal([$"700 edgeagent:edgeagent {State}", $"600 edgeagent:edgeagent {State}/device-key.pem", $"644 edgeagent:edgeagent {State}/device-key.pub.pem"], owners);
+        var key = await File.ReadAllTextAsync(root.In($"{State}/device-key.pub.pem"));
+
+        // Re-running it is safe: the same key, the settings unchanged, and it says so.
+        var again = (await root.RequireAsync(Provision)).Trim().Split('\n');
+        Assert.Contains("was already provisioned; kept key", again[0], StringComparison.Ordinal);
+        Assert.Contains(again, l => l.Contains("/etc/edgeagent/provisioned.json unchanged", StringComparison.Ordinal));
+        Assert.Equal(key, await File.ReadAllTextAsync(root.In($"{State}/device-key.pub.pem")));
+
+        // The packaged agent, as its user, on the installed agent.json and provisioned.json (what the unit's ExecStart
+        // reads): it starts, records into its own state directory while the hub is unreachable, and stops on SIGTERM.
+        var run = await root.RunAsync("cd / && runuser -u edgeagent -- timeout -s TERM 20 edgeagent run 2>&1; echo \"exit=$?\"");
+        Assert.True(run.Output.TrimEnd().EndsWith("exit=124", StringComparison.Ordinal), run.Output); // stopped by timeout's SIGTERM, not failed
+        var export = await root.RequireAsync("cd / && runuser -u edgeagent -- edgeagent ledger export --out /tmp/ledger.json && runuser -u edgeagent -- edgeagent ledger verify --in /tmp/ledger.json");
+        Assert.Matches(@"exported [1-9][0-9]* record\(s\)", export);
+        Assert.Equal("edgeagent:edgeagent", (await root.RequireAsync($"stat -c '%U:%G' {State}/outbox.db")).Trim());
     }
 
     [SkippableFact]
