@@ -79,7 +79,7 @@ internal static class HardwareChecks
     {
         const string check = "companion";
         var board = setup.Board!;
-        if (setup.Rig.Replay is { } replay)
+        if (!CompanionService.Wanted(setup) && setup.Rig.Replay is { } replay)
         {
             return (null, DoctorRow.Warn(check, $"replaying {replay}: the companion is not opened (a trace holds none)", "run doctor on the unit without Hardware:Replay to check the companion's link"));
         }

@@ -13,8 +13,8 @@ namespace EdgeAgent.Device.Hardware;
 /// the board has its port: the link is opened before the sensors (so the chip <c>companion</c> sensors read its IMU and
 /// battery), its standby seconds are credited to the usage accountant as idle time, each button event is written as a
 /// <c>button.pressed</c> record, a long press does the profile's <c>button_action</c> (as the board's button does),
-/// and <see cref="ShowStatus"/> puts the status LED's state on the companion's LED. Not opened under replay (a trace
-/// holds no companion). A port that cannot be opened is logged and the agent runs without it.
+/// and <see cref="ShowStatus"/> puts the status LED's state on the companion's LED. Not opened when a real board
+/// replays a trace (see <see cref="Wanted"/>). A port that cannot be opened is logged and the agent runs without it.
 /// </summary>
 internal sealed class CompanionService(
     HardwareSetup setup, AgentRuntime runtime, UsageAccountant usage, TimeProvider time, ILoggerFactory loggers, ILogger<CompanionService> logger)
@@ -28,9 +28,13 @@ internal sealed class CompanionService(
     /// <summary>Button events written as records so far.</summary>
     public int Recorded { get; private set; }
 
-    /// <summary>Whether this run should have a companion: the product carries one, the board has its port, no replay.</summary>
+    /// <summary>
+    /// Whether this run should have a companion: the product carries one and the board has its port; under replay only on
+    /// the simulated board (a trace replaces the sensors, camera and microphone, not the simulated companion; on a real
+    /// board a replay opens no hardware).
+    /// </summary>
     public static bool Wanted(HardwareSetup setup) =>
-        setup is { Product.Companion: not null, Board.Companion: not null, Rig.Replay: null };
+        setup is { Product.Companion: not null, Board.Companion: not null } && (setup.Rig.Replay is null || setup.Board.Simulated);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -118,16 +122,19 @@ internal sealed class CompanionService(
 
     private async Task RecordAsync(CompanionButtonEvent press, CancellationToken cancellationToken)
     {
-        await runtime.Ledger.AppendAsync(RecordTypes.ButtonPressed, RecordData.Of(j =>
-        {
-            j.WriteString("source", "companion");
-            j.WriteNumber("button", press.Button);
-            j.WriteString("press", press.LongPress ? "long" : "short");
-            j.WriteNumber("held_ms", (long)press.Held.TotalMilliseconds);
-            j.WriteNumber("companion_uptime_ms", (long)press.CompanionUptime.TotalMilliseconds);
-        }), cancellationToken).ConfigureAwait(false);
+        await runtime.Ledger.AppendAsync(RecordTypes.ButtonPressed, DataOf(press), cancellationToken).ConfigureAwait(false);
         Recorded++;
     }
+
+    /// <summary>The <c>button.pressed</c> data of a companion button event (FORMAT.md).</summary>
+    internal static System.Text.Json.JsonElement DataOf(CompanionButtonEvent press) => RecordData.Of(j =>
+    {
+        j.WriteString("source", "companion");
+        j.WriteNumber("button", press.Button);
+        j.WriteString("press", press.LongPress ? "long" : "short");
+        j.WriteNumber("held_ms", (long)press.Held.TotalMilliseconds);
+        j.WriteNumber("companion_uptime_ms", (long)press.CompanionUptime.TotalMilliseconds);
+    });
 
     private async Task LongPressAsync(CompanionConnection connection, CancellationToken cancellationToken)
     {

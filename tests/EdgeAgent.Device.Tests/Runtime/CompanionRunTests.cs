@@ -90,6 +90,29 @@ public sealed class CompanionRunTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain(records, r => r.Type == RecordTypes.FaultRaised && r.Data.GetProperty("code").GetString()!.StartsWith("sensor.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ButtonPressed_FormatExample_IsWhatTheServiceWrites()
+    {
+        var document = File.ReadAllText(RepositoryRoot.Combine("src", "EdgeAgent.Contracts", "Records", "FORMAT.md"));
+        var block = System.Text.RegularExpressions.Regex.Match(document, "```json button-pressed\n(.*?)\n```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(block.Success, "FORMAT.md has no ```json button-pressed block");
+
+        var data = CompanionService.DataOf(new CompanionButtonEvent(1, true, TimeSpan.FromMilliseconds(2000), TimeSpan.FromMilliseconds(184_250), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(block.Groups[1].Value, data.GetRawText());
+    }
+
+    [Theory]
+    [InlineData(EdgeAgent.Core.Indicators.LedState.Fault, CompanionLedMode.FastBlink, 0xFF0000)]
+    [InlineData(EdgeAgent.Core.Indicators.LedState.Connected, CompanionLedMode.Solid, 0x004000)]
+    [InlineData(EdgeAgent.Core.Indicators.LedState.Booting, CompanionLedMode.Blink, 0x606060)]
+    public void LedOf_StatusState_IsTheCompanionLedsColourAndMode(EdgeAgent.Core.Indicators.LedState state, CompanionLedMode mode, int colour)
+    {
+        var (m, r, g, b) = CompanionService.LedOf(state);
+
+        Assert.Equal((mode, colour), (m, (r << 16) | (g << 8) | b));
+    }
+
     /// <summary>The shipped profiles, the glasses with the companion's IMU and battery as sensors and no pipelines (the simulated board has no camera).</summary>
     private string GlassesWithCompanionSources()
     {
