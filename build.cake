@@ -62,7 +62,7 @@ var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasoun
 var notBuiltYet = new[]
 {
     "live camera and microphone sources (the terminals replay recorded traces of them)",
-    "the companion microcontroller in the running agent (firmware/ and CompanionLink are built and tested on the host, not wired into run)",
+    "companion button presses and board suspensions (each terminal runs the simulated companion: its link, its LED showing the status, standby accounting; nothing presses its buttons or suspends a board: tests/EdgeAgent.Device.Tests CompanionRunTests does)",
     "packages and ARM64 are not run by the demo: ./build.sh --target=Package (the .debs), --target=Arm64 (the agent under QEMU)",
 };
 

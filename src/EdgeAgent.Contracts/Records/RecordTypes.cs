@@ -37,6 +37,12 @@ public static class RecordTypes
     /// <summary>Written as evidence when telemetry had to be dropped: how many records, which sequence range.</summary>
     public const string TelemetryDropped = "telemetry.dropped";
 
+    /// <summary>
+    /// A button of the product was pressed (today: a companion microcontroller's button, with how long it was held).
+    /// Telemetry: evidence of hands-on use in detail; the counted figures (operating seconds, sessions) are evidence already.
+    /// </summary>
+    public const string ButtonPressed = "button.pressed";
+
     private static readonly Dictionary<string, RecordClass> Classes = new(StringComparer.Ordinal)
     {
         [DeviceActivated] = RecordClass.Evidence,
@@ -56,6 +62,7 @@ public static class RecordTypes
         [ConsentGiven] = RecordClass.Evidence,
         [PerfKpi] = RecordClass.Telemetry,
         [EnvSample] = RecordClass.Telemetry,
+        [ButtonPressed] = RecordClass.Telemetry,
     };
 
     /// <summary>Every known type.</summary>

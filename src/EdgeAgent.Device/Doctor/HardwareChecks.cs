@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeAgent.Core.Faults;
 using EdgeAgent.Core.Pipelines;
 using EdgeAgent.Device.Hardware;
+using EdgeAgent.Hardware.Companion;
 using EdgeAgent.Hardware.Monitoring;
 using EdgeAgent.Hardware.Profiles;
 using EdgeAgent.Hardware.Signals;
@@ -32,7 +33,14 @@ internal static class HardwareChecks
             DoctorRow.Pass("profile", $"product {product.Id} on board {board.Id} ({board.Name}): {product.Sensors.Count} sensor(s), {product.Pipelines.Count} pipeline(s); {product.SourceFile} and {board.SourceFile} are valid"
                 + (setup.Rig.Replay is { } replay ? $"; replaying {replay}" : "")),
         };
-        using (var rig = SensorRig.Open(product, board, setup.Rig, time))
+        var (companion, companionRow) = product.Companion is null ? (null, null) : await CompanionAsync(setup, time, cancellationToken).ConfigureAwait(false);
+        await using var companionOwned = companion;
+        if (companionRow is not null)
+        {
+            rows.Add(companionRow);
+        }
+
+        using (var rig = SensorRig.Open(product, board, setup.Rig with { Companion = companion?.Link }, time))
         {
             foreach (var failure in rig.Failures)
             {
@@ -64,6 +72,47 @@ internal static class HardwareChecks
         }
 
         return rows;
+    }
+
+    /// <summary>The companion's link opened and heard from: frames received, commands acknowledged, firmware restarts; the connection stays open for the companion sensors' rows.</summary>
+    private static async Task<(CompanionConnection? Connection, DoctorRow Row)> CompanionAsync(HardwareSetup setup, TimeProvider time, CancellationToken cancellationToken)
+    {
+        const string check = "companion";
+        var board = setup.Board!;
+        if (!CompanionService.Wanted(setup) && setup.Rig.Replay is { } replay)
+        {
+            return (null, DoctorRow.Warn(check, $"replaying {replay}: the companion is not opened (a trace holds none)", "run doctor on the unit without Hardware:Replay to check the companion's link"));
+        }
+
+        if (board.Companion is not { } port)
+        {
+            return (null, DoctorRow.Fail(check, $"the product carries a companion, but board {board.Id} has no companion port", $"add \"companion\": {{ \"port\": ..., \"baud\": 115200 }} to {board.SourceFile}"));
+        }
+
+        CompanionConnection connection;
+        try
+        {
+            connection = CompanionConnection.Open(board, time, usage: null);
+        }
+        catch (IOException e)
+        {
+            return (null, DoctorRow.Fail(check, e.Message,
+                $"check {port.Port} exists (the UART enabled in the board's overlay, or the USB-UART bridge plugged in: ls -l {port.Port}), that the agent's user is in the dialout group, and the port in {board.SourceFile}"));
+        }
+
+        var link = connection.Link;
+        var start = time.GetTimestamp();
+        var heard = await link.WaitUntilAsync(() => link.Statistics.Received > 0, FirstReading, cancellationToken).ConfigureAwait(false);
+        var s = link.Statistics;
+        if (!heard)
+        {
+            return (connection, DoctorRow.Fail(check, string.Create(CultureInfo.InvariantCulture, $"{port.Port} at {port.Baud} baud: open, but no frame from the companion within {FirstReading.TotalSeconds:0} s ({s.BytesReceived} byte(s), {s.FramesDropped} damaged frame(s))"),
+                $"check the companion is powered and flashed (firmware/README.md), its TX goes to the board's RX and its RX to the board's TX, grounds are shared, and both run at {port.Baud} baud"));
+        }
+
+        var battery = link.Battery.TryRead(out var b) ? string.Create(CultureInfo.InvariantCulture, $", battery {b.CellVoltage.Volts:0.00} V {b.StateOfCharge.Percent:0} %") : "";
+        return (connection, DoctorRow.Pass(check, string.Create(CultureInfo.InvariantCulture,
+            $"{port.Port} at {port.Baud} baud: link up, {s.Received} frame(s) received in {time.GetElapsedTime(start).TotalSeconds:0.0} s, {s.Acknowledged} command(s) acknowledged, {s.FramesDropped} damaged frame(s) dropped, firmware restarts seen: {s.CompanionRestarts}{battery}")));
     }
 
     private static async Task<DoctorRow> ReadAsync(SensorChannel channel, ProductSensor sensor, BoardProfile board, TimeProvider time, CancellationToken cancellationToken)
@@ -138,13 +187,20 @@ internal static class HardwareChecks
         return null;
     }
 
-    private static string Where(ProductSensor sensor, BoardProfile board) => sensor.Kind == "gnss"
+    private static string Where(ProductSensor sensor, BoardProfile board) =>
+        sensor.Chip == ProfileVocabulary.CompanionChip ? $"the companion's {sensor.Kind} over its link ({board.Companion?.Port ?? "no port"})"
+        : sensor.Kind == "gnss"
         ? $"{sensor.Chip} on {sensor.Uart} ({(board.Uart.TryGetValue(sensor.Uart!, out var uart) ? uart : "?")})"
         : string.Create(CultureInfo.InvariantCulture, $"{sensor.Chip} at {sensor.Bus} 0x{sensor.I2cAddress ?? 0:X2} ({(board.I2c.TryGetValue(sensor.Bus!, out var bus) ? bus : "?")})");
 
     private static string Remedy(SensorOpenError failure, BoardProfile board)
     {
         var sensor = failure.Sensor;
+        if (sensor.Chip == ProfileVocabulary.CompanionChip)
+        {
+            return "see the companion row: its link must be up for its sources";
+        }
+
         if (sensor.Kind == "gnss")
         {
             return $"check the receiver's TX goes to the board's RX on {sensor.Uart}, the UART is enabled, the baud rate ({sensor.Baud ?? 9600}) matches, and the agent's user is in the dialout group";

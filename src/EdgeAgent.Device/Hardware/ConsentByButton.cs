@@ -9,7 +9,8 @@ namespace EdgeAgent.Device.Hardware;
 /// A product whose button's action is <c>consent</c> takes the owner's consent on the device: an agent provisioned
 /// without <c>--consent</c> waits at start, records nothing, and blinks the status LED's booting pattern until the button
 /// is held for <c>long_press_ms</c>; then the consent flag is written to <c>identity.json</c> and the start goes on (its
-/// first records include <c>consent.given</c>).
+/// first records include <c>consent.given</c>). A companion whose <c>button_action</c> is <c>consent</c> takes it the same
+/// way: a long press of any of its buttons (the firmware's 1.5 s), answered with a double tick of its motor.
 /// </summary>
 internal static class ConsentByButton
 {
@@ -20,7 +21,7 @@ internal static class ConsentByButton
     public static bool Needed(HardwareSetup setup, string stateDirectory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        if (setup.Product?.Controls?.Button is not { Action: "consent" })
+        if (setup.Product?.Controls?.Button is not { Action: "consent" } && !CompanionConsents(setup))
         {
             return false;
         }
@@ -45,19 +46,26 @@ internal static class ConsentByButton
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(output);
-        var button = setup.Product!.Controls!.Button!;
+        var button = setup.Product!.Controls?.Button is { Action: "consent" } b ? b : null;
         using var rig = ControlRig.Open(setup.Product, setup.Board!, time, setup.Rig.Replay);
-        if (rig.Button is not { } pressed)
+        await using var companion = CompanionConsents(setup) ? OpenCompanion(setup, time, output) : null;
+        var pressed = button is not null ? rig.Button : null;
+        if (pressed is null && companion is null)
         {
-            throw new IOException($"the owner's consent is taken with the button, but it cannot be opened: {string.Join("; ", rig.Problems)}. Provision with --consent instead.");
+            throw new IOException($"the owner's consent is taken with the button, but it cannot be opened: {string.Join("; ", rig.Problems.DefaultIfEmpty("the companion's link cannot be opened"))}. Provision with --consent instead.");
         }
 
-        await output.WriteLineAsync($"waiting for the owner's consent: hold the button (pin {button.Pin}) for {button.LongPressMs / 1000.0:0.#} s; nothing is recorded until then").ConfigureAwait(false);
-        var press = new LongPressDetector(TimeSpan.FromMilliseconds(button.LongPressMs), time);
+        var how = string.Join(" or ", new[]
+        {
+            pressed is not null ? $"hold the button (pin {button!.Pin}) for {button.LongPressMs / 1000.0:0.#} s" : null,
+            companion is not null ? "hold a companion button for 1.5 s" : null,
+        }.OfType<string>());
+        await output.WriteLineAsync($"waiting for the owner's consent: {how}; nothing is recorded until then").ConfigureAwait(false);
+        var press = new LongPressDetector(TimeSpan.FromMilliseconds(button?.LongPressMs ?? 3000), time);
         var player = new LedPlayer(time);
         player.Show(LedState.Booting);
         using var timer = new PeriodicTimer(LedPlayer.TickInterval, time);
-        var waitingStatus = $"waiting for the owner's consent (hold the button, pin {button.Pin}); nothing is recorded until then";
+        var waitingStatus = $"waiting for the owner's consent ({how}); nothing is recorded until then";
         var told = time.GetTimestamp();
         Systemd.ServiceManager.Waiting(notifier, waitingStatus, StartExtension * 2);
         try
@@ -75,8 +83,19 @@ internal static class ConsentByButton
                     led.Set(level.On);
                 }
 
-                if (press.Observe(pressed.IsPressed(), time.GetTimestamp()))
+                var companionLongPress = false;
+                while (companion is not null && companion.Link.ButtonEvents.TryRead(out var e))
                 {
+                    companionLongPress |= e.LongPress;
+                }
+
+                if ((pressed is not null && press.Observe(pressed.IsPressed(), time.GetTimestamp())) || companionLongPress)
+                {
+                    if (companionLongPress)
+                    {
+                        companion!.Link.Haptics(EdgeAgent.Hardware.Companion.CompanionHaptic.DoubleTick, 200);
+                    }
+
                     var store = new IdentityStore(stateDirectory, time);
                     var (identity, key) = store.Load();
                     key.Dispose();
@@ -91,5 +110,22 @@ internal static class ConsentByButton
         }
 
         return false;
+    }
+
+    private static bool CompanionConsents(HardwareSetup setup) =>
+        setup.Product?.Companion is { ButtonAction: "consent" } && CompanionService.Wanted(setup);
+
+    /// <summary>The companion's link for the wait, or null (said on the output) when its port cannot be opened.</summary>
+    private static EdgeAgent.Hardware.Companion.CompanionConnection? OpenCompanion(HardwareSetup setup, TimeProvider time, TextWriter output)
+    {
+        try
+        {
+            return EdgeAgent.Hardware.Companion.CompanionConnection.Open(setup.Board!, time, usage: null);
+        }
+        catch (IOException e)
+        {
+            output.WriteLine($"the companion cannot take the consent: {e.Message}");
+            return null;
+        }
     }
 }

@@ -3,6 +3,7 @@ using EdgeAgent.Core.Indicators;
 using EdgeAgent.Core.Updates;
 using EdgeAgent.Device.Runtime;
 using EdgeAgent.Hardware.Monitoring;
+using EdgeAgent.Hardware.Profiles;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,10 +16,11 @@ namespace EdgeAgent.Device.Hardware;
 /// <see cref="LedRule"/> from the facts every <see cref="LedPlayer.TickInterval"/>. A long press of the button does what
 /// the profile's <c>action</c> says: <c>commission</c> writes <c>deployment.commissioned</c> at <c>Agent:Site</c>;
 /// <c>consent</c> is taken before the agent starts (<see cref="ConsentByButton"/>), so a long press while it runs only
-/// says that consent was given. Does nothing without a product or without controls.
+/// says that consent was given. The companion's LED, when there is one (<see cref="CompanionService"/>), shows the same
+/// state. Does nothing without a product, or without controls and a companion.
 /// </summary>
 internal sealed class FieldControls(
-    HardwareSetup setup, HardwareService hardware, AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, TimeProvider time, ILogger<FieldControls> logger)
+    HardwareSetup setup, HardwareService hardware, CompanionService companion, AgentRuntime runtime, OutboxPublisher publisher, Updates.UpdateService updates, TimeProvider time, ILogger<FieldControls> logger)
     : BackgroundService
 {
     private ControlRig? _rig;
@@ -31,11 +33,12 @@ internal sealed class FieldControls(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (setup is not { Product: { Controls: { } controls } product, Board: { } board })
+        if (setup is not { Product: { } product, Board: { } board } || (product.Controls is null && companion.Connection is null))
         {
             return;
         }
 
+        var controls = product.Controls ?? new ProductControls();
         _rig = ControlRig.Open(product, board, time, setup.Rig.Replay);
         foreach (var problem in _rig.Problems)
         {
@@ -49,10 +52,15 @@ internal sealed class FieldControls(
         {
             try
             {
-                if (_rig.Led is { } led)
+                if (_rig.Led is not null || companion.Connection is not null)
                 {
                     State = LedRule.Choose(Facts());
-                    player.Show(State.Value);
+                    companion.ShowStatus(State.Value);
+                }
+
+                if (_rig.Led is { } led)
+                {
+                    player.Show(State!.Value);
                     if (player.Poll() is { Changed: true } level)
                     {
                         led.Set(level.On);

@@ -13,10 +13,11 @@ namespace EdgeAgent.Device.Hardware;
 /// samples what is due, detects the operating mode (the seconds per mode of <c>usage.summary</c>, and a <c>session</c>
 /// record per stay in a session mode) and writes sensor and threshold faults as <c>fault.raised</c> /
 /// <c>fault.cleared</c>. A sensor that cannot be opened is a fault; the others run. A failed step is logged and the next
-/// tick tries again. Does nothing when no product profile is configured.
+/// tick tries again. The chip <c>companion</c> sensors read the link <see cref="CompanionService"/> opened (it starts first).
+/// Does nothing when no product profile is configured.
 /// </summary>
 internal sealed class HardwareService(
-    HardwareSetup setup, AgentRuntime runtime, UsageAccountant usage, MediaActivity media, TimeProvider time, ILogger<HardwareService> logger)
+    HardwareSetup setup, AgentRuntime runtime, UsageAccountant usage, MediaActivity media, CompanionService companion, TimeProvider time, ILogger<HardwareService> logger)
     : BackgroundService
 {
     private SensorRig? _rig;
@@ -32,7 +33,7 @@ internal sealed class HardwareService(
     {
         if (setup is { Product: { } product, Board: { } board })
         {
-            _rig = SensorRig.Open(product, board, setup.Rig, time);
+            _rig = SensorRig.Open(product, board, setup.Rig with { Companion = companion.Connection?.Link }, time);
             var spec = ProfileTranslation.Modes(product);
             _monitor = new HardwareMonitor(_rig, new ModeTracker(spec, usage, runtime.Clock, time), spec, new FaultMonitor(ProfileTranslation.Faults(product), time), media, time);
             foreach (var failure in _rig.Failures)

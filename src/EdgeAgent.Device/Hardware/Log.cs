@@ -25,4 +25,16 @@ internal static partial class Log
 
     [LoggerMessage(4106, LogLevel.Error, "Replay stopped: {Problem}; the sensors are no longer sampled")]
     public static partial void ReplayStopped(ILogger logger, string problem);
+
+    [LoggerMessage(4107, LogLevel.Information, "Companion: link open on {Port} at {Baud} baud; its button events are recorded, a long press does: {Action}")]
+    public static partial void CompanionOpened(ILogger logger, string port, int baud, string action);
+
+    [LoggerMessage(4108, LogLevel.Warning, "Companion not available: {Problem}; the agent runs without it (no companion sources, buttons or standby seconds)")]
+    public static partial void CompanionUnavailable(ILogger logger, string problem);
+
+    [LoggerMessage(4109, LogLevel.Warning, "Companion button {Button}: the event could not be written down")]
+    public static partial void CompanionEventFailed(ILogger logger, int button, Exception exception);
+
+    [LoggerMessage(4110, LogLevel.Information, "Companion: link on {Port} closed after {Received} frame(s) received; {Standby} s of standby credited, {Restarts} firmware restart(s) seen")]
+    public static partial void CompanionClosed(ILogger logger, string port, int received, long standby, int restarts);
 }

@@ -260,6 +260,7 @@ internal static class AgentHost
             }
         });
         services.AddSingleton<MediaActivity>();
+        services.AddSingleton<Hardware.CompanionService>();
         services.AddSingleton<Hardware.HardwareService>();
         services.AddSingleton<Hardware.FieldControls>();
         services.AddSingleton<SessionRegistry>();
@@ -286,6 +287,9 @@ internal static class AgentHost
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
+        // Opens the companion link before the sensors start (its IMU and battery are sources); stops after them, and
+        // before the usage reporter, so the last standby seconds it credits are in the last usage.summary.
+        services.AddHostedService(sp => sp.GetRequiredService<Hardware.CompanionService>());
         // Stops before the usage reporter, so the session open at shutdown ends before the last usage.summary is taken.
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.FieldControls>());

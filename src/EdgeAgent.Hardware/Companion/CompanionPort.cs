@@ -9,10 +9,15 @@ public static class CompanionPort
 
     /// <summary>Opens <paramref name="path"/> (e.g. <c>/dev/ttyAMA1</c>); the caller owns the port and passes its
     /// <c>BaseStream</c> to <see cref="CompanionLink"/>. Dispose the link first, then the port.</summary>
-    public static SerialPort Open(string path)
+    public static SerialPort Open(string path) => Open(path, BaudRate);
+
+    /// <inheritdoc cref="Open(string)"/>
+    /// <param name="baud">The board profile's <c>companion.baud</c> (a firmware built for another rate).</param>
+    public static SerialPort Open(string path, int baud)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var port = new SerialPort(path, BaudRate, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baud);
+        var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
         try
         {
             port.Open();

@@ -2,6 +2,7 @@ using System.Device.I2c;
 using System.Globalization;
 using System.IO.Ports;
 using EdgeAgent.Core.Faults;
+using EdgeAgent.Hardware.Companion;
 using EdgeAgent.Hardware.Gnss;
 using EdgeAgent.Hardware.Profiles;
 using EdgeAgent.Hardware.Replay;
@@ -22,6 +23,9 @@ public sealed record RigOptions
 
     /// <summary>On the simulated board: sensor ids left off the simulated buses (as if unplugged), e.g. to see doctor fail.</summary>
     public IReadOnlySet<string> Absent { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The open companion link (<see cref="CompanionConnection"/>), whose IMU and battery the chip <c>companion</c> sensors read; null when none is open.</summary>
+    public CompanionLink? Companion { get; init; }
 }
 
 /// <summary>
@@ -169,6 +173,11 @@ public sealed class SensorRig : IDisposable
             return Channel(sensor, OpenGnss(sensor, time), time);
         }
 
+        if (sensor.Chip == ProfileVocabulary.CompanionChip)
+        {
+            return Channel(sensor, CompanionSource(sensor, options), time);
+        }
+
         var address = sensor.I2cAddress ?? I2cChips.DefaultAddress(sensor.Chip);
         I2cDevice device;
         if (Board.Simulated)
@@ -198,6 +207,30 @@ public sealed class SensorRig : IDisposable
         }
 
         return Channel(sensor, I2cChips.Open(sensor.Chip, sensor.Id, device, ProfileTranslation.ChipSettings(sensor), time), time);
+    }
+
+    /// <summary>The companion link's IMU or battery, under the profile's sensor id (its readings arrive over the link; the channel samples the latest).</summary>
+    private IDisposable CompanionSource(ProductSensor sensor, RigOptions options)
+    {
+        if (Board.Simulated && options.Absent.Contains(sensor.Id))
+        {
+            throw new IOException($"{sensor.Id}: left off the simulated companion (Hardware:Absent)");
+        }
+
+        var link = options.Companion ?? throw new IOException($"{sensor.Id}: the companion link is not open (see the companion row of edgeagent doctor: the board's companion port {Board.Companion?.Port ?? "(none)"})");
+        return sensor.Kind == "imu" ? new Renamed<MotionReading>(sensor.Id, link.Imu) : new Renamed<BatteryReading>(sensor.Id, link.Battery);
+    }
+
+    /// <summary>A sensor under the profile's id (the link names its sources <c>companion.imu</c>); the link owns the source.</summary>
+    private sealed class Renamed<T>(string name, ISensor<T> inner) : ISensor<T>
+    {
+        public string Name => name;
+
+        public bool TryRead(out T reading) => inner.TryRead(out reading);
+
+        public void Dispose()
+        {
+        }
     }
 
     private GnssReceiver OpenGnss(ProductSensor sensor, TimeProvider time)

@@ -49,6 +49,12 @@ public sealed record BoardProfile
     /// <summary>Audio id -> ALSA device name.</summary>
     public required IReadOnlyDictionary<string, string> Audio { get; init; }
 
+    /// <summary>
+    /// The UART the companion microcontroller is wired to (firmware/PROTOCOL.md), or null when the board has none wired.
+    /// A product that carries a companion (<see cref="ProductProfile.Companion"/>) needs it.
+    /// </summary>
+    public CompanionPortProfile? Companion { get; init; }
+
     /// <summary>CPU indices inference threads are pinned to.</summary>
     public required IReadOnlyList<int> InferenceCores { get; init; }
 
@@ -83,4 +89,14 @@ public sealed record GpioLine
 
     /// <summary>Where the line is on the board (header pin, SoC pin name), for people.</summary>
     public string? Note { get; init; }
+}
+
+/// <summary>Where the companion microcontroller's link is: its tty node (<c>sim:companion</c> on the simulated board) and baud rate.</summary>
+public sealed record CompanionPortProfile
+{
+    /// <summary>The tty node, e.g. <c>/dev/ttyAMA1</c>; on the simulated board <c>sim:{name}</c>, the simulated companion.</summary>
+    public required string Port { get; init; }
+
+    /// <summary>One of <see cref="ProfileVocabulary.BaudRates"/>; default 115200, the rate the firmware ships with (PROTOCOL.md).</summary>
+    public int Baud { get; set; } = EdgeAgent.Hardware.Companion.CompanionPort.BaudRate;
 }

@@ -34,6 +34,13 @@ public sealed record ProductProfile
 
     public ProductControls? Controls { get; init; }
 
+    /// <summary>
+    /// Present when the product carries a companion microcontroller (firmware/) beside the board: its buttons' events are
+    /// recorded, its IMU and battery can be sensors (chip <c>companion</c>), its standby seconds count as idle usage.
+    /// The board must have a <see cref="BoardProfile.Companion"/> port.
+    /// </summary>
+    public ProductCompanion? Companion { get; init; }
+
     public IReadOnlyList<string> Notes { get; set; } = [];
 
     [JsonIgnore]
@@ -204,4 +211,14 @@ public sealed record ButtonControl
 
     /// <summary><c>consent</c>, <c>commission</c> or <c>none</c> (default).</summary>
     public string Action { get; set; } = "none";
+}
+
+/// <summary>The <c>companion</c> section: the product carries the companion microcontroller.</summary>
+public sealed record ProductCompanion
+{
+    /// <summary>
+    /// What a long press (the firmware's 1.5 s) of a companion button does: <c>consent</c>, <c>commission</c> or
+    /// <c>none</c> (default), as <see cref="ButtonControl.Action"/> for the board's button.
+    /// </summary>
+    public string ButtonAction { get; set; } = "none";
 }

@@ -31,6 +31,11 @@ internal static partial class ProfileRules
         CheckPaths(file, "uart", board.Uart, sim ? SimRegex() : UartRegex(), sim, "/dev/ttyAMA0", errors);
         CheckPaths(file, "cameras", board.Cameras, sim ? SimRegex() : CameraRegex(), sim, "/dev/video0 or /dev/v4l/by-id/...", errors);
         CheckPaths(file, "audio", board.Audio, sim ? SimRegex() : AlsaRegex(), sim, "an ALSA name such as default or plughw:CARD=Device,DEV=0", errors);
+        if (board.Companion is { } companion)
+        {
+            CheckPath(file, "companion.port", companion.Port, sim ? SimRegex() : UartRegex(), sim, "/dev/ttyAMA1", errors);
+        }
+
         if (board.GpioLines is { } lines)
         {
             foreach (var pin in lines.Keys.Where(k => int.Parse(k, Inv) > MaxPin))
@@ -109,7 +114,12 @@ internal static partial class ProfileRules
             }
 
             CheckConnection(s, kind, file, at, errors);
-            if (kind.Bus == SensorBus.I2c && s.Address is not null && kind.Chips.Contains(s.Chip, StringComparer.Ordinal))
+            if (s.Chip == ProfileVocabulary.CompanionChip && product.Companion is null)
+            {
+                errors.Add(new(file, $"{at}.chip", $"'{s.Chip}' is read through the companion microcontroller, but the product has no companion section; add \"companion\": {{}} (the product carries one), or use a chip of kind {kind.Name} on a bus: {string.Join(", ", kind.Chips.Where(c => c != ProfileVocabulary.CompanionChip))}"));
+            }
+
+            if (kind.Bus == SensorBus.I2c && s.Chip != ProfileVocabulary.CompanionChip && s.Address is not null && kind.Chips.Contains(s.Chip, StringComparer.Ordinal))
             {
                 var address = CheckAddress(s, file, at, errors);
                 if (address is { } a && s.Bus is not null)
@@ -134,7 +144,7 @@ internal static partial class ProfileRules
 
     private static void CheckConnection(ProductSensor s, SensorKindInfo kind, string file, string at, List<ProfileError> errors)
     {
-        var (wanted, description) = kind.Bus switch
+        var (wanted, description) = s.Chip == ProfileVocabulary.CompanionChip ? (Array.Empty<string>(), "read through the companion's link (the board's companion port): give none of bus, address, uart, baud, camera, audio") : kind.Bus switch
         {
             SensorBus.I2c => (new[] { "bus", "address" }, "an I2C sensor: give bus and address"),
             SensorBus.Uart => (["uart", "baud"], "a serial sensor: give uart and baud"),
@@ -152,7 +162,9 @@ internal static partial class ProfileRules
         {
             if (present && !wanted.Contains(name))
             {
-                errors.Add(new(file, $"{at}.{name}", $"is not used by kind {kind.Name}, {description}; allowed: {string.Join(", ", wanted)}"));
+                errors.Add(new(file, $"{at}.{name}", wanted.Length == 0
+                    ? $"is not used by chip {s.Chip}, {description}; allowed: none of them"
+                    : $"is not used by kind {kind.Name}, {description}; allowed: {string.Join(", ", wanted)}"));
             }
             else if (!present && wanted.Contains(name))
             {
@@ -383,6 +395,11 @@ internal static partial class ProfileRules
         if (!board.Simulated && !product.Boards.Contains(board.Id, StringComparer.Ordinal))
         {
             errors.Add(new(file, "boards", $"does not list {board.Id}; this product is built on: {string.Join(", ", product.Boards)} (and the simulated board)"));
+        }
+
+        if (product.Companion is not null && board.Companion is null)
+        {
+            errors.Add(new(file, "companion", $"says the product carries a companion, but {boardName} has no companion port; allowed: a board with \"companion\": {{ \"port\": \"/dev/ttyAMA1\", \"baud\": 115200 }} (add the UART the companion is wired to in {board.SourceFile})"));
         }
 
         for (var i = 0; i < product.Sensors.Count; i++)

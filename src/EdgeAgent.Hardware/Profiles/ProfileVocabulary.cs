@@ -13,10 +13,10 @@ public static class ProfileVocabulary
     /// <summary>Sensor kinds and, for each, its chips, in the order the contract lists them.</summary>
     public static readonly IReadOnlyList<SensorKindInfo> Kinds =
     [
-        new("imu", SensorBus.I2c, ["mpu6050", "mpu9250"], ["motion_g", "rotation_dps", "temperature_c"]),
+        new("imu", SensorBus.I2c, ["mpu6050", "mpu9250", CompanionChip], ["motion_g", "rotation_dps", "temperature_c"]),
         new("environment", SensorBus.I2c, ["bme280"], ["temperature_c", "pressure_hpa", "humidity_pct"]),
         new("power", SensorBus.I2c, ["ina219"], ["voltage_v", "current_a", "power_w"]),
-        new("battery", SensorBus.I2c, ["max17048"], ["battery_pct", "battery_v", "charge_rate_pct_h"]),
+        new("battery", SensorBus.I2c, ["max17048", CompanionChip], ["battery_pct", "battery_v", "charge_rate_pct_h"]),
         new("adc", SensorBus.I2c, ["ads1115"], ["ch0_v", "ch1_v", "ch2_v", "ch3_v"]),
         new("pwm", SensorBus.I2c, ["pca9685"], ["activity", "active_channels"]),
         new("distance", SensorBus.I2c, ["vl53l0x"], ["distance_m"]),
@@ -25,8 +25,15 @@ public static class ProfileVocabulary
         new("microphone", SensorBus.Audio, ["alsa"], ["active"]),
     ];
 
-    /// <summary>Every chip of every kind.</summary>
-    public static readonly IReadOnlyList<string> Chips = [.. Kinds.SelectMany(k => k.Chips)];
+    /// <summary>
+    /// The chip of a sensor read through the companion microcontroller's link (its always-on IMU, its battery gauge)
+    /// rather than on a bus of the board: no bus, address or UART of its own; the product's <c>companion</c> section and
+    /// the board's <c>companion</c> port say where it is. It gives no IMU temperature and no battery charge rate.
+    /// </summary>
+    public const string CompanionChip = "companion";
+
+    /// <summary>Every chip of every kind, each once.</summary>
+    public static readonly IReadOnlyList<string> Chips = [.. Kinds.SelectMany(k => k.Chips).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// The 7-bit I2C addresses each chip can be strapped to (datasheets: MPU-6050 PS-MPU-6000A-00 §9.2 and MPU-9250
@@ -72,7 +79,7 @@ public static class ProfileVocabulary
     /// <summary>The INA219's widest shunt voltage full scale in volts (SBOS448, Configuration Register PG = /8: ±320 mV).</summary>
     public const double Ina219ShuntFullScaleVolts = 0.32;
 
-    /// <summary>UART baud rates a GNSS sensor may use.</summary>
+    /// <summary>UART baud rates a GNSS sensor or the companion port may use.</summary>
     public static readonly IReadOnlyList<int> BaudRates = [4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 
     /// <summary>Pipeline models (the catalog's model families) and the sensor kind each reads.</summary>

@@ -73,6 +73,11 @@ internal static partial class ProfileShapes
         new("cameras", DeviceMap("camera"), Required: true),
         new("audio", DeviceMap("audio device"), Required: true),
         new("inference_cores", new ArrayShape(new IntegerShape(0, 255), MinItems: 1, UniqueItems: true), Required: true),
+        new("companion", new ObjectShape("the companion port",
+        [
+            new("port", Path, Required: true),
+            new("baud", new IntegerShape(1, 4_000_000, ProfileVocabulary.BaudRates)),
+        ])),
         new("simulated", new BooleanShape()),
         new("notes", Notes),
     ]);
@@ -159,6 +164,10 @@ internal static partial class ProfileShapes
                 new("long_press_ms", new IntegerShape(500, 60000)),
                 new("action", Enum(ProfileVocabulary.Actions, "a button action")),
             ])),
+        ])),
+        new("companion", new ObjectShape("the companion section",
+        [
+            new("button_action", Enum(ProfileVocabulary.Actions, "a button action")),
         ])),
         new("notes", Notes),
     ]);

@@ -37,8 +37,8 @@ public sealed class DoctorCommandTests : IAsyncLifetime, IDisposable
     ]);
 
     [Theory]
-    [InlineData("smart-glasses", new[] { "sensor imu", "sensor env", "sensor battery", "controls", "model blazeface", "model silero-vad" })]
-    [InlineData("drone", new[] { "sensor imu", "sensor gnss", "sensor motor", "sensor pack", "sensor landing", "model ppocr-det" })]
+    [InlineData("smart-glasses", new[] { "sensor imu", "sensor env", "sensor battery", "controls", "companion", "model blazeface", "model silero-vad" })]
+    [InlineData("drone", new[] { "sensor imu", "sensor gnss", "sensor motor", "sensor pack", "sensor landing", "companion", "model ppocr-det" })]
     [InlineData("service-robot", new[] { "sensor servo", "sensor drive", "sensor adc", "sensor bumper", "sensor env" })]
     public async Task Doctor_SimulatedBoard_PassesEveryRow(string product, string[] passing)
     {

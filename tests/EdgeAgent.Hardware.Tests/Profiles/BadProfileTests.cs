@@ -147,6 +147,30 @@ public sealed class BadProfileTests
             "boards[2]", ["'raspberry-pi-5' appears twice in boards"], true),
         ["simulated path on a real board"] = new(Pi5, b => b["i2c"]!["i2c1"] = "sim:i2c1",
             "i2c.i2c1", ["'sim:i2c1' is not a device path of this kind; allowed: /dev/i2c-1"], true),
+        ["companion baud not a rate"] = new(Pi5, b => b["companion"]!["baud"] = 12345,
+            "companion.baud", ["12345 is not allowed; allowed: 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600"], true),
+        ["companion port not a tty"] = new(Pi5, b => b["companion"]!["port"] = "/dev/i2c-1",
+            "companion.port", ["'/dev/i2c-1' is not a device path of this kind; allowed: /dev/ttyAMA1"], true),
+        ["companion port missing"] = new(Pi5, b => b["companion"]!.AsObject().Remove("port"),
+            "companion.port", ["is missing", "the companion port needs port"], true),
+        ["real companion path on the simulated board"] = new("boards/simulated.json", b => b["companion"]!["port"] = "/dev/ttyAMA2",
+            "companion.port", ["'/dev/ttyAMA2' is not a symbolic path of the simulated board; allowed: sim:{name}"], true),
+        ["bad companion button action"] = new(Glasses, p => p["companion"]!["button_action"] = "reboot",
+            "companion.button_action", ["'reboot' is not a button action; allowed: consent, commission, none"], true),
+        ["unknown property of the companion section"] = new(Glasses, p => p["companion"]!["long_press_ms"] = 3000,
+            "companion.long_press_ms", ["is not a property of the companion section", "allowed: button_action"], true),
+        ["companion chip without a companion"] = new(Drone, p =>
+            {
+                p.Remove("companion");
+                var imu = Sensor(p, 0);
+                imu["chip"] = "companion";
+                imu.Remove("bus");
+                imu.Remove("address");
+                imu.Remove("settings");
+            },
+            "sensors[0].chip", ["'companion' is read through the companion microcontroller, but the product has no companion section", "mpu6050, mpu9250"], false),
+        ["companion chip on a bus"] = new(Glasses, p => Sensor(p, 2)["chip"] = "companion",
+            "sensors[2].bus", ["is not used by chip companion", "give none of bus, address, uart, baud, camera, audio; allowed: none of them"], true),
         ["real path on the simulated board"] = new("boards/simulated.json", b => b["uart"]!["uart0"] = "/dev/ttyS0",
             "uart.uart0", ["'/dev/ttyS0' is not a symbolic path of the simulated board; allowed: sim:{name}"], true),
         ["GPIO chip that is not a chip"] = new("boards/rk3588.json", b => b["gpio_lines"]!["17"]!["chip"] = "/dev/gpio3",
@@ -201,6 +225,22 @@ public sealed class BadProfileTests
         }
 
         ProfileLoader.Check(product, workspace.Catalog.Board(bad.OnBoard));
+    }
+
+    [Fact]
+    public void Check_ProductWithACompanionOnABoardWithoutAPort_NamesTheProductsCompanionAndWhatTheBoardNeeds()
+    {
+        using var workspace = new ProfileWorkspace();
+        var board = workspace.Mutate(Pi5, b => b.Remove("companion"));
+        var product = ProfileLoader.LoadProduct(workspace.PathOf(Glasses));
+
+        var error = Assert.Throws<ProfileException>(() => ProfileLoader.Check(product, ProfileLoader.LoadBoard(board)));
+
+        var line = Assert.Single(error.Errors);
+        Assert.Equal((workspace.PathOf(Glasses), "companion"), (line.File, line.Field));
+        Assert.Contains($"board raspberry-pi-5 ({board}) has no companion port", line.Problem, StringComparison.Ordinal);
+        Assert.Contains("allowed: a board with \"companion\": { \"port\": \"/dev/ttyAMA1\", \"baud\": 115200 }", line.Problem, StringComparison.Ordinal);
+        Assert.Null(ProfileWorkspace.SchemaErrors(board)); // the board alone is valid: only the fit is wrong
     }
 
     [Fact]
