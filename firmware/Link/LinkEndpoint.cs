@@ -64,6 +64,22 @@ namespace EdgeAgent.Firmware.Link
             }
         }
 
+        /// <summary>Whether <paramref name="message"/> (the instance passed to <see cref="Send"/>) still waits for its
+        /// acknowledgement: false once acknowledged, refused or given up. The board waits on it before letting a suspend
+        /// proceed.</summary>
+        public bool IsPending(Message message)
+        {
+            for (var i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i].InUse && ReferenceEquals(_pending[i].Message, message))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Sends <paramref name="message"/>. A reliable one is kept and resent until acknowledged; returns false
         /// (and sends nothing) when <see cref="LinkSettings.PendingCapacity"/> reliable frames are already waiting.</summary>
         public bool Send(Message message, bool reliable, long nowMilliseconds)

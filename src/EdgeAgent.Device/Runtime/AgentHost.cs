@@ -290,6 +290,10 @@ internal static class AgentHost
         // Opens the companion link before the sensors start (its IMU and battery are sources); stops after them, and
         // before the usage reporter, so the last standby seconds it credits are in the last usage.summary.
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.CompanionService>());
+        // Tells the companion when the board suspends (logind's PrepareForSleep); starts after the link opened, stops before it closes.
+        services.AddHostedService(sp => new Systemd.SystemSleepWatcher(
+            Systemd.SystemSleepWatcher.SystemBusAddress, () => sp.GetRequiredService<Hardware.CompanionService>().Connection?.Link,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Systemd.SystemSleepWatcher>>()));
         // Stops before the usage reporter, so the session open at shutdown ends before the last usage.summary is taken.
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.HardwareService>());
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.FieldControls>());

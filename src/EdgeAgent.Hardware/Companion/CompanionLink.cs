@@ -53,6 +53,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
     private readonly SemaphoreSlim _handled = new(0);
     private readonly Task _loop;
     private CountersReport? _lastCounters;
+    private Message? _lastUndelivered;
     private long _standbyCredited;
     private int _restarts;
     private int _disposed;
@@ -132,6 +133,34 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
     /// (null: only on a button or motion).</summary>
     public bool Sleeping(TimeSpan? wakeAfter = null) =>
         Send(new PowerCommand(PowerAction.BoardSleeping, wakeAfter is { } w ? (uint)Math.Ceiling(w.TotalSeconds) : 0));
+
+    /// <summary>
+    /// Tells the companion the board is about to suspend, as <see cref="Sleeping"/>, and waits at most
+    /// <paramref name="bound"/> (real time) for its acknowledgement, so the suspend is let proceed only once the
+    /// companion counts standby (or the bound ran out). True when the companion acknowledged the command; false when it
+    /// refused it, the link gave up on it, the bound ran out or 8 commands already awaited acknowledgement.
+    /// </summary>
+    public async Task<bool> SleepingAsync(TimeSpan? wakeAfter, TimeSpan bound, CancellationToken cancellationToken = default)
+    {
+        var command = new PowerCommand(PowerAction.BoardSleeping, wakeAfter is { } w ? (uint)Math.Ceiling(w.TotalSeconds) : 0);
+        lock (_gate)
+        {
+            if (!_endpoint.Send(command, true, NowMilliseconds()))
+            {
+                return false;
+            }
+        }
+
+        bool Settled()
+        {
+            lock (_gate)
+            {
+                return !_endpoint.IsPending(command);
+            }
+        }
+
+        return await WaitUntilAsync(Settled, bound, cancellationToken).ConfigureAwait(false) && !ReferenceEquals(Volatile.Read(ref _lastUndelivered), command);
+    }
 
     /// <summary>Tells the companion the board is awake: it sends what it held and its counters.</summary>
     public bool Awake() => Send(new PowerCommand(PowerAction.BoardAwake, 0));
@@ -220,7 +249,11 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
         }
     }
 
-    void ILinkListener.OnDeliveryFailed(Message message) => Log.Undelivered(_logger, message.Type.ToString());
+    void ILinkListener.OnDeliveryFailed(Message message)
+    {
+        Volatile.Write(ref _lastUndelivered, message);
+        Log.Undelivered(_logger, message.Type.ToString());
+    }
 
     void ILinkOutput.Write(byte[] buffer, int offset, int count)
     {

@@ -43,6 +43,19 @@ public sealed class SimulatedCompanionRunner : IAsyncDisposable
     /// <summary>The simulated companion: set its IMU, battery and buttons, watch its motor and LED.</summary>
     public SimulatedCompanion Companion { get; }
 
+    /// <summary>Whether the firmware holds the board awake, read between two firmware ticks: a command the companion
+    /// acknowledged has been acted on (the acknowledgement is sent within the tick that acts on it).</summary>
+    public bool BoardAwake
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Companion.BoardAwake;
+            }
+        }
+    }
+
     /// <summary>Seconds the companion's clock was moved on by simulated suspensions.</summary>
     public TimeSpan Suspended => _clock.Skipped;
 
