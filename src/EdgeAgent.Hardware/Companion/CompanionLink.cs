@@ -50,7 +50,9 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
         new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly LatestReading<MotionReading> _imu;
     private readonly LatestReading<SensorBattery> _battery;
-    private readonly SemaphoreSlim _handled = new(0);
+    // Completed (and replaced) after every chunk of frames handled: wakes every waiter of WaitUntilAsync at once (the
+    // sleep watcher's SleepingAsync may wait while a test or the simulated board waits too).
+    private TaskCompletionSource _handled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
     private CountersReport? _lastCounters;
     private Message? _lastUndelivered;
@@ -175,19 +177,23 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
         ArgumentNullException.ThrowIfNull(condition);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(timeout);
-        while (!condition())
+        while (true)
         {
+            var handled = Volatile.Read(ref _handled).Task; // taken before the check, so a frame in between is not missed
+            if (condition())
+            {
+                return true;
+            }
+
             try
             {
-                await _handled.WaitAsync(bound.Token).ConfigureAwait(false);
+                await handled.WaitAsync(bound.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return condition();
             }
         }
-
-        return true;
     }
 
     public async ValueTask DisposeAsync()
@@ -215,7 +221,6 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
 
         _buttons.Writer.TryComplete();
         _stop.Dispose();
-        _handled.Dispose();
     }
 
     void ILinkListener.OnMessage(Message message)
@@ -331,7 +336,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
                     _endpoint.Receive(buffer, 0, count, NowMilliseconds());
                 }
 
-                _handled.Release();
+                Interlocked.Exchange(ref _handled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -105,6 +105,43 @@ public sealed class CompanionLinkTests
         Assert.Equal(summary.PeriodS, summary.IdleS + summary.OperateS, 3);
     }
 
+    [Fact]
+    public async Task SleepingAsync_CompanionAcknowledges_IsTrueOnceTheCompanionTookTheSleep()
+    {
+        await using var bench = CompanionBench.OverPipes();
+        await bench.RunAsync(TimeSpan.FromMilliseconds(100));
+
+        var sleeping = bench.Link.SleepingAsync(null, TimeSpan.FromSeconds(10));
+        await bench.RunAsync(TimeSpan.FromMilliseconds(100));
+
+        Assert.True(await sleeping);
+        Assert.False(bench.Companion.BoardAwake);
+    }
+
+    [Fact]
+    public async Task SleepingAsync_EveryAcknowledgementLost_IsFalseOnceTheLinkGaveUp()
+    {
+        await using var bench = CompanionBench.OverPipes();
+        await bench.RunAsync(TimeSpan.FromMilliseconds(100));
+        bench.Companion.LoseToBoard = frame => frame.Length > 3 && frame[3] == 0x7F; // every ack
+
+        var sleeping = bench.Link.SleepingAsync(null, TimeSpan.FromSeconds(10));
+        await bench.RunAsync(TimeSpan.FromSeconds(2));
+
+        Assert.False(await sleeping);
+        Assert.Equal(1, bench.Link.Statistics.GaveUp);
+        Assert.False(bench.Companion.BoardAwake); // it took the sleep; the board never heard that it did
+    }
+
+    [Fact]
+    public async Task SleepingAsync_CompanionSilent_IsFalseAfterTheBound()
+    {
+        await using var bench = CompanionBench.OverPipes(); // never stepped: the companion reads nothing
+
+        Assert.False(await bench.Link.SleepingAsync(null, TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(2, bench.Link.Pending); // the BoardAwake at start, and the BoardSleeping
+    }
+
     [SkippableFact]
     public async Task Readings_OverARealPseudoTerminal_ArriveThroughTheSerialPort()
     {
