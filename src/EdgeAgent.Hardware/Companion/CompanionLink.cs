@@ -50,7 +50,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
         new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly LatestReading<MotionReading> _imu;
     private readonly LatestReading<SensorBattery> _battery;
-    // Completed (and replaced) after every chunk of frames handled: wakes every waiter of WaitUntilAsync at once (the
+    // Completed (and replaced) after every chunk of frames handled and every command given up: wakes every waiter of WaitUntilAsync at once (the
     // sleep watcher's SleepingAsync may wait while a test or the simulated board waits too).
     private TaskCompletionSource _handled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
@@ -170,7 +170,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
     /// <summary>Gives the companion the wall-clock time (from the injected clock).</summary>
     public bool SyncTime() => Send(new TimeSync(_time.GetUtcNow().ToUnixTimeMilliseconds()));
 
-    /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every frame handled; false after
+    /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every frame handled and every command given up; false after
     /// <paramref name="timeout"/> of real time (a bound for tests and start-up checks, never a measurement).</summary>
     public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -258,7 +258,12 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
     {
         Volatile.Write(ref _lastUndelivered, message);
         Log.Undelivered(_logger, message.Type.ToString());
+        Changed(); // a waiter on this command's acknowledgement stops waiting (no frame may come: a sleeping companion is quiet)
     }
+
+    /// <summary>Wakes every <see cref="WaitUntilAsync"/> to re-check its condition.</summary>
+    private void Changed() =>
+        Interlocked.Exchange(ref _handled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     void ILinkOutput.Write(byte[] buffer, int offset, int count)
     {
@@ -336,7 +341,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
                     _endpoint.Receive(buffer, 0, count, NowMilliseconds());
                 }
 
-                Interlocked.Exchange(ref _handled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                Changed();
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
