@@ -47,7 +47,9 @@ public sealed class CompanionRunTests : IAsyncLifetime, IDisposable
         ];
         var run = AgentHost.RunAsync([], settings, error, (_, s) => s.AddHostedService(sp => new Probe(sp, services)), stop.Token);
 
-        var companion = (await services.Task.WaitAsync(stop.Token)).GetRequiredService<CompanionService>();
+        var provider = await services.Task.WaitAsync(stop.Token);
+        var companion = provider.GetRequiredService<CompanionService>();
+        var controls = provider.GetRequiredService<FieldControls>();
         var connection = companion.Connection;
         Assert.True(connection?.Simulated is not null, $"no simulated companion was opened: {error}");
         var simulated = connection.Simulated;
@@ -55,9 +57,14 @@ public sealed class CompanionRunTests : IAsyncLifetime, IDisposable
         await simulated.PressAsync(0, TimeSpan.FromMilliseconds(300), stop.Token);
         await simulated.PressAsync(1, TimeSpan.FromSeconds(2), stop.Token); // a long press: the glasses' consent, already given
         var credited = await simulated.SuspendBoardAsync(connection.Link, TimeSpan.FromMinutes(30), stop.Token);
-        while (companion.Recorded < 2 || simulated.Companion.LedColour != 0x004000)
+        // The companion's LED shows what the board's status LED shows: dim green once connected, unless a fault (a sensor
+        // gone stale on a loaded machine) shows first; so it is compared with the status at the time.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (companion.Recorded < 2 || controls.State is not { } shown || simulated.Companion.LedColour != Rgb(CompanionService.LedOf(shown)))
         {
             Assert.False(run.IsCompleted, $"the agent stopped: {error}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(40),
+                $"after 40 s: {companion.Recorded} button record(s), status LED {controls.State?.ToString() ?? "none"}, companion LED {simulated.Companion.LedColour:x6}, link {connection.Link.Statistics}; {error}");
             await Task.Delay(50, stop.Token);
         }
 
@@ -144,6 +151,8 @@ public sealed class CompanionRunTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Hands the test the agent's services once every hosted service has started (the test's own start first).</summary>
+    private static int Rgb((CompanionLedMode Mode, byte Red, byte Green, byte Blue) led) => (led.Red << 16) | (led.Green << 8) | led.Blue;
+
     private sealed class Probe(IServiceProvider services, TaskCompletionSource<IServiceProvider> source) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
