@@ -10,7 +10,10 @@ namespace EdgeAgent.Device.Runtime;
 /// the NativeAOT agent with blazeface on a photo every second (README, Footprint): 87.9 MB resident by default, 80.3 MB
 /// with one arena, 77.4 MB with the mmap threshold fixed at 128 KiB; with background GC off, 84 MB alone and 79-80 MB
 /// with both settings below, which also keep it steady (the peak 88 MB, not 92-96). Here: two arenas, and blocks of
-/// 128 KiB or more mapped and unmapped on their own, so they go back to the system when freed.
+/// 128 KiB or more mapped and unmapped on their own, so they go back to the system when freed. The price is latency:
+/// ONNX Runtime's per-call buffers are then mapped and unmapped too, and a blazeface call took 2.1-2.2 ms against
+/// 1.5-1.7 ms with the threshold at 32 MB (1 MiB costs the same); without the fixed threshold the agent measured 89-99 MB.
+/// A device that prefers the latency sets <c>MALLOC_MMAP_THRESHOLD_</c> (in the systemd unit, for example).
 /// A device maker's own <c>MALLOC_ARENA_MAX</c> or <c>MALLOC_MMAP_THRESHOLD_</c> (mallopt(3)) wins: that setting is left alone.
 /// </summary>
 internal static partial class NativeHeap
