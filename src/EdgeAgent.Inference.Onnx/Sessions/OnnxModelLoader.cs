@@ -59,7 +59,8 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         var started = Stopwatch.GetTimestamp();
         InferenceSession runtime;
         string providers;
-        using (var sessionOptions = CreateSessionOptions(entry.Name, out providers))
+        string arena;
+        using (var sessionOptions = CreateSessionOptions(entry.Name, out providers, out arena))
         {
             try
             {
@@ -96,7 +97,7 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
             throw new ModelRefusedException(entry.Name, problems);
         }
 
-        Log.ModelLoaded(_logger, entry.Name, entry.Sha256, providers, Options.IntraOpThreads, Options.GraphOptimization, Options.EnableCpuArena,
+        Log.ModelLoaded(_logger, entry.Name, entry.Sha256, providers, Options.IntraOpThreads, Options.GraphOptimization, arena,
             Stopwatch.GetElapsedTime(started, loaded).TotalMilliseconds, Stopwatch.GetElapsedTime(loaded).TotalMilliseconds);
         return session;
     }
@@ -185,8 +186,12 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
         return [];
     }
 
-    internal SessionOptions CreateSessionOptions(string model, out string providers)
+    internal SessionOptions CreateSessionOptions(string model, out string providers) => CreateSessionOptions(model, out providers, out _);
+
+    /// <summary>The session options, the providers in use and how the CPU arena is set up (for the load log).</summary>
+    internal SessionOptions CreateSessionOptions(string model, out string providers, out string arena)
     {
+        arena = "off";
         var so = new SessionOptions
         {
             GraphOptimizationLevel = Options.GraphOptimization switch
@@ -202,6 +207,13 @@ public sealed class OnnxModelLoader(OnnxRuntimeOptions options, ILogger<OnnxMode
             EnableCpuMemArena = Options.EnableCpuArena,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+
+        if (Options.EnableCpuArena)
+        {
+            SharedCpuArena.Ensure();
+            arena = "shared";
+            so.AddSessionConfigEntry("session.use_env_allocators", "1");
+        }
 
         var available = OrtEnv.Instance().GetAvailableProviders();
         var used = new List<string>();

@@ -15,7 +15,10 @@ public sealed class OnnxRuntimeOptions
     [RegularExpression("^(disabled|basic|extended|all)$", ErrorMessage = "Inference:GraphOptimization must be one of disabled, basic, extended, all")]
     public string GraphOptimization { get; set; } = "all";
 
-    /// <summary>ONNX Runtime's CPU memory arena (faster steady state, holds memory between calls).</summary>
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena, one for the process (<see cref="SharedCpuArena"/>): faster steady state, holds
+    /// memory between calls. Without it the agent measured worse, not better: 117 MB against 87 MB resident with blazeface.
+    /// </summary>
     public bool EnableCpuArena { get; set; } = true;
 
     /// <summary>

@@ -54,17 +54,17 @@ public static class ImageDecoder
             throw new MediaFormatException(name, "is truncated: the image data ends before the last row");
         }
 
+        if (codec.EncodedOrigin == SKEncodedOrigin.TopLeft)
+        {
+            return ToRgb(bitmap); // upright already: no copy of the pixels (a megabyte a frame for a 512x512 photo)
+        }
+
         using var oriented = Orient(bitmap, codec.EncodedOrigin);
         return ToRgb(oriented);
     }
 
     private static SKBitmap Orient(SKBitmap source, SKEncodedOrigin origin)
     {
-        if (origin == SKEncodedOrigin.TopLeft)
-        {
-            return source.Copy();
-        }
-
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var target = new SKBitmap(new SKImageInfo(swap ? source.Height : source.Width, swap ? source.Width : source.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using var canvas = new SKCanvas(target);

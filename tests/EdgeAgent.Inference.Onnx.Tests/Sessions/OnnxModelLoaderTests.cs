@@ -106,5 +106,30 @@ public sealed class OnnxModelLoaderTests : IDisposable
         Assert.StartsWith("self-test output 'y' mean is 0.3333333; expected 0.3433333", Assert.Single(e.Problems), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_TwoSessions_ShareTheProcessArena()
+    {
+        var model = TinyModels.Conv();
+        var path = model.WriteTo(_temp.Path);
+
+        using var first = Loader().Load(model.ToCatalogEntry(), path);
+        using var second = Loader().Load(model.ToCatalogEntry(), path);
+
+        // The second registration would throw (one arena per device): both load, both say they use the shared one.
+        Assert.All(_log.Entries, e => Assert.Contains("arena shared:", e.Message, StringComparison.Ordinal));
+        Assert.Equal(2, _log.Entries.Count);
+    }
+
+    [Fact]
+    public void Load_ArenaOff_SaysSoAndRuns()
+    {
+        var model = TinyModels.Mlp();
+        var loader = new OnnxModelLoader(new OnnxRuntimeOptions { IntraOpThreads = 1, EnableCpuArena = false }, _log);
+
+        using var session = loader.Load(model.ToCatalogEntry(), model.WriteTo(_temp.Path));
+
+        Assert.Contains("arena off", Assert.Single(_log.Entries).Message, StringComparison.Ordinal);
+    }
+
     private OnnxModelLoader Loader() => new(new OnnxRuntimeOptions { IntraOpThreads = 1 }, _log);
 }
