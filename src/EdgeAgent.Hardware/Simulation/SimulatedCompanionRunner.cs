@@ -33,8 +33,8 @@ public sealed class SimulatedCompanionRunner : IAsyncDisposable
         _companionIn = new AnonymousPipeClientStream(PipeDirection.In, _toCompanion.ClientSafePipeHandle);
         _toBoard = new AnonymousPipeServerStream(PipeDirection.Out);
         _boardIn = new AnonymousPipeClientStream(PipeDirection.In, _toBoard.ClientSafePipeHandle);
-        BoardStream = new PipeDuplex(_boardIn, _toCompanion);
-        Companion = new SimulatedCompanion(new PipeDuplex(_companionIn, _toBoard), _clock);
+        BoardStream = new DuplexStream(_boardIn, _toCompanion);
+        Companion = new SimulatedCompanion(new DuplexStream(_companionIn, _toBoard), _clock);
     }
 
     /// <summary>The board's end of the link: what <see cref="CompanionLink"/> reads and writes.</summary>
@@ -195,31 +195,5 @@ public sealed class SimulatedCompanionRunner : IAsyncDisposable
         public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Skipped;
 
         public void Skip(TimeSpan span) => Interlocked.Add(ref _skipped, (long)((Int128)span.Ticks * inner.TimestampFrequency / TimeSpan.TicksPerSecond));
-    }
-
-    /// <summary>One pipe to read, one to write, as a duplex stream.</summary>
-    private sealed class PipeDuplex(Stream read, Stream write) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => write.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => read.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => read.ReadAsync(buffer, cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => write.Write(buffer, offset, count);
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
+using EdgeAgent.Hardware.Companion;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeAgent.Hardware.Tests.Companion;
@@ -31,7 +32,7 @@ internal sealed class StreamPair : IDisposable
         var companionIn = new AnonymousPipeClientStream(PipeDirection.In, toCompanion.ClientSafePipeHandle);
         var toBoard = new AnonymousPipeServerStream(PipeDirection.Out);
         var boardIn = new AnonymousPipeClientStream(PipeDirection.In, toBoard.ClientSafePipeHandle);
-        return new StreamPair(new Duplex(boardIn, toCompanion), new Duplex(companionIn, toBoard), null, toCompanion, companionIn, toBoard, boardIn);
+        return new StreamPair(new DuplexStream(boardIn, toCompanion), new DuplexStream(companionIn, toBoard), null, toCompanion, companionIn, toBoard, boardIn);
     }
 
     /// <summary>A real pseudo-terminal (openpty, raw mode): the companion holds the master, the board opens the slave's
@@ -77,31 +78,6 @@ internal sealed class StreamPair : IDisposable
         {
             owned.Dispose();
         }
-    }
-
-    private sealed class Duplex(Stream read, Stream write) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => write.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => read.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => read.ReadAsync(buffer, cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => write.Write(buffer, offset, count);
     }
 
     private static class Native
