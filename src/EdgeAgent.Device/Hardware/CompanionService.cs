@@ -139,18 +139,10 @@ internal sealed class CompanionService(
     private async Task LongPressAsync(CompanionConnection connection, CancellationToken cancellationToken)
     {
         var action = setup.Product!.Companion!.ButtonAction;
-        switch (action)
+        Log.LongPress(logger, $"companion, {action}", await FieldControls.DoLongPressAsync(action, runtime, logger, cancellationToken).ConfigureAwait(false));
+        if (action == "commission")
         {
-            case "commission":
-                Log.LongPress(logger, $"companion, {action}", await runtime.CommissionAsync("button", logger, cancellationToken).ConfigureAwait(false));
-                connection.Link.Haptics(CompanionHaptic.DoubleTick, 200);
-                break;
-            case "consent":
-                Log.LongPress(logger, $"companion, {action}", $"the owner's consent was given ({runtime.Identity.DeviceId} records); nothing to do");
-                break;
-            default:
-                Log.LongPress(logger, $"companion, {action}", "the profile gives the companion's buttons no action");
-                break;
+            connection.Link.Haptics(CompanionHaptic.DoubleTick, 200);
         }
     }
 }

@@ -96,20 +96,18 @@ internal sealed class FieldControls(
             Connected: status.Connected);
     }
 
-    private async Task LongPressAsync(string action, CancellationToken cancellationToken)
+    private async Task LongPressAsync(string action, CancellationToken cancellationToken) =>
+        Log.LongPress(logger, action, await DoLongPressAsync(action, runtime, logger, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// What a long press does, by the profile's action, for the board's button and the companion's alike:
+    /// <c>commission</c> writes <c>deployment.commissioned</c>; <c>consent</c> was taken before the start
+    /// (<see cref="ConsentByButton"/>), so there is nothing left to do. Returns what it did, for the log.
+    /// </summary>
+    internal static async Task<string> DoLongPressAsync(string action, AgentRuntime runtime, ILogger logger, CancellationToken cancellationToken) => action switch
     {
-        switch (action)
-        {
-            case "commission":
-                var outcome = await runtime.CommissionAsync("button", logger, cancellationToken).ConfigureAwait(false);
-                Log.LongPress(logger, action, outcome);
-                break;
-            case "consent":
-                Log.LongPress(logger, action, $"the owner's consent was given ({runtime.Identity.DeviceId} records); nothing to do");
-                break;
-            default:
-                Log.LongPress(logger, action, "the profile gives the button no action");
-                break;
-        }
-    }
+        "commission" => await runtime.CommissionAsync("button", logger, cancellationToken).ConfigureAwait(false),
+        "consent" => $"the owner's consent was given ({runtime.Identity.DeviceId} records); nothing to do",
+        _ => "the profile gives the button no action",
+    };
 }

@@ -133,8 +133,7 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
 
     /// <summary>Tells the companion the board is about to suspend; it wakes the board after <paramref name="wakeAfter"/>
     /// (null: only on a button or motion).</summary>
-    public bool Sleeping(TimeSpan? wakeAfter = null) =>
-        Send(new PowerCommand(PowerAction.BoardSleeping, wakeAfter is { } w ? (uint)Math.Ceiling(w.TotalSeconds) : 0));
+    public bool Sleeping(TimeSpan? wakeAfter = null) => Send(SleepCommand(wakeAfter));
 
     /// <summary>
     /// Tells the companion the board is about to suspend, as <see cref="Sleeping"/>, and waits at most
@@ -144,13 +143,10 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
     /// </summary>
     public async Task<bool> SleepingAsync(TimeSpan? wakeAfter, TimeSpan bound, CancellationToken cancellationToken = default)
     {
-        var command = new PowerCommand(PowerAction.BoardSleeping, wakeAfter is { } w ? (uint)Math.Ceiling(w.TotalSeconds) : 0);
-        lock (_gate)
+        var command = SleepCommand(wakeAfter);
+        if (!Send(command))
         {
-            if (!_endpoint.Send(command, true, NowMilliseconds()))
-            {
-                return false;
-            }
+            return false;
         }
 
         bool Settled()
@@ -163,6 +159,9 @@ public sealed class CompanionLink : IAsyncDisposable, ILinkListener, ILinkOutput
 
         return await WaitUntilAsync(Settled, bound, cancellationToken).ConfigureAwait(false) && !ReferenceEquals(Volatile.Read(ref _lastUndelivered), command);
     }
+
+    private static PowerCommand SleepCommand(TimeSpan? wakeAfter) =>
+        new(PowerAction.BoardSleeping, wakeAfter is { } w ? (uint)Math.Ceiling(w.TotalSeconds) : 0);
 
     /// <summary>Tells the companion the board is awake: it sends what it held and its counters.</summary>
     public bool Awake() => Send(new PowerCommand(PowerAction.BoardAwake, 0));

@@ -98,20 +98,10 @@ public sealed class SimulatedCompanionRunner : IAsyncDisposable
     public async Task<long> SuspendBoardAsync(CompanionLink link, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        if (!link.Sleeping())
+        // Acknowledged means acted on: the firmware sends the acknowledgement within the tick that takes the sleep.
+        if (!await link.SleepingAsync(null, Bound, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException("the link refused the sleep command: 8 commands already await acknowledgement");
-        }
-
-        var waited = _time.GetTimestamp();
-        while (Companion.BoardAwake)
-        {
-            if (_time.GetElapsedTime(waited) > Bound)
-            {
-                throw new TimeoutException($"the simulated companion did not take the board's sleep within {Bound.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(Companion.TickInterval, _time, cancellationToken).ConfigureAwait(false);
+            throw new TimeoutException($"the simulated companion did not take the board's sleep within {Bound.TotalSeconds:0} s (or the link refused it: 8 commands already await acknowledgement)");
         }
 
         lock (_gate)
