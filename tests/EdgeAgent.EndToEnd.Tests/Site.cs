@@ -32,11 +32,16 @@ internal sealed class Site : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The dotnet host, found on PATH the way <see cref="ChildProcess.Start"/> finds it, for a prefixed launch.</summary>
+    private static readonly string Dotnet = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+        .Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists) ?? "/usr/bin/dotnet";
+
     private readonly MosquittoBroker? _mosquitto;
     private readonly int _hubPort;
     private readonly List<string> _finishedLogs = [];
     private ChildProcess? _hub;
     private ChildProcess? _agent;
+    private Func<string, Task>? _release;
 
     private Site(string root, BrokerKind broker, MosquittoBroker? mosquitto, int hubPort)
     {
@@ -63,11 +68,33 @@ internal sealed class Site : IAsyncDisposable
 
     public ChildProcess? Agent => _agent;
 
-    public static async Task<Site> StartAsync(BrokerKind broker)
+    /// <summary>
+    /// How the agent process is launched: a command it runs under (e.g. <c>ip netns exec NAME</c>), with environment
+    /// variables (e.g. libfaketime's); empty by default, for <c>dotnet LoadHost.dll</c> as it is.
+    /// </summary>
+    public IReadOnlyList<string> AgentPrefix { get; set; } = [];
+
+    /// <inheritdoc cref="AgentPrefix"/>
+    public IReadOnlyDictionary<string, string> AgentEnvironment { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The broker address the agent is given; by default <see cref="BrokerUri"/> (loopback).</summary>
+    public string? AgentBrokerUri { get; set; }
+
+    public static Task<Site> StartAsync(BrokerKind broker) => StartAsync(broker, new SiteOptions());
+
+    public static async Task<Site> StartAsync(BrokerKind broker, SiteOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var root = Directory.CreateTempSubdirectory("edgeagent-e2e-").FullName;
-        var mosquitto = broker == BrokerKind.Mosquitto ? await MosquittoBroker.StartAsync() : null;
-        var site = new Site(root, broker, mosquitto, FreePort());
+        var mosquitto = broker != BrokerKind.Mosquitto ? null
+            : options.BrokerAlsoOn is { } address ? await MosquittoBroker.StartAlsoOnAsync(address) : await MosquittoBroker.StartAsync();
+        var site = new Site(root, broker, mosquitto, FreePort()) { _release = options.ReleaseStateDirectory };
+        Directory.CreateDirectory(site.StateDirectory);
+        if (options.PrepareStateDirectory is { } prepare)
+        {
+            await prepare(site.StateDirectory);
+        }
+
         var provision = await ChildProcess.RunAsync(Program("Agent"), ["provision", "--device", Device, "--product", Product, "--consent", "--state-dir", site.StateDirectory], StartTimeout);
         Assert.True(provision.ExitCode == 0, $"edgeagent provision failed: {provision.Output} {provision.Error}");
         var enroll = await ChildProcess.RunAsync(Program("Hub"), ["devices", "enroll", "--device", Device, "--product", Product, "--key", Path.Combine(site.StateDirectory, "device-key.pub.pem"), "--db", site.HubDatabase], StartTimeout);
@@ -137,7 +164,7 @@ internal sealed class Site : IAsyncDisposable
         Assert.Null(_agent);
         var args = new List<string> { "run", "--load", LoadFile,
             "--set", $"Agent:StateDirectory={StateDirectory}", "--set", "Agent:SystemClock=none", "--set", "Agent:StatusInterval=00:00:00.200",
-            "--set", $"Mqtt:Broker={BrokerUri}", "--set", "Mqtt:ReconnectMin=00:00:00.100", "--set", "Mqtt:ReconnectMax=00:00:01",
+            "--set", $"Mqtt:Broker={AgentBrokerUri ?? BrokerUri}", "--set", "Mqtt:ReconnectMin=00:00:00.100", "--set", "Mqtt:ReconnectMax=00:00:01",
             "--set", "Mqtt:BatchMaxDelay=00:00:00.020", "--set", "Mqtt:AckTimeout=00:00:03", "--set", "Usage:BudgetInterval=00:00:01" };
         foreach (var s in settings)
         {
@@ -145,7 +172,10 @@ internal sealed class Site : IAsyncDisposable
             args.Add(s);
         }
 
-        _agent = ChildProcess.Start(Program("LoadHost"), args);
+        _agent = AgentPrefix.Count == 0
+            ? ChildProcess.Start(Program("LoadHost"), args, AgentEnvironment)
+            : ChildProcess.StartExecutable(AgentPrefix[0], [.. AgentPrefix.Skip(1), Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? Dotnet, Program("LoadHost"), .. args],
+                "EdgeAgent.Device.LoadHost", AgentEnvironment);
         await _agent.WaitForLineAsync(l => l.Contains("Agent started", StringComparison.Ordinal), StartTimeout, "'Agent started'");
     }
 
@@ -297,6 +327,11 @@ internal sealed class Site : IAsyncDisposable
             await _mosquitto.DisposeAsync();
         }
 
+        if (_release is { } release)
+        {
+            await release(StateDirectory);
+        }
+
         Directory.Delete(Root, recursive: true);
     }
 
@@ -327,6 +362,19 @@ internal sealed class Site : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>What a site is built with beyond its broker kind (the fault tests' needs; the defaults are the plain site).</summary>
+internal sealed record SiteOptions
+{
+    /// <summary>A further address Mosquitto listens on (same port), e.g. the host end of a veth pair into the device's namespace.</summary>
+    public string? BrokerAlsoOn { get; init; }
+
+    /// <summary>Runs on the empty state directory before provisioning, e.g. to mount a small filesystem there.</summary>
+    public Func<string, Task>? PrepareStateDirectory { get; init; }
+
+    /// <summary>Runs when the site is disposed, after its processes are gone and before its folder is deleted (e.g. unmount).</summary>
+    public Func<string, Task>? ReleaseStateDirectory { get; init; }
 }
 
 /// <summary>A row of the hub's records table: a record (type and bytes) or a tombstone (both null).</summary>

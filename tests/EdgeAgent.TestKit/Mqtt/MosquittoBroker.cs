@@ -28,7 +28,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         File.WriteAllText(_config, config + "\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
     }
 
-    private MosquittoBroker(string directory, int port, TestCertificates? tls)
+    private MosquittoBroker(string directory, int port, TestCertificates? tls, string? alsoListenOn = null)
     {
         _directory = directory;
         Port = port;
@@ -48,6 +48,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         File.WriteAllText(_config, $"""
             per_listener_settings false
             listener {port} 127.0.0.1
+            {(alsoListenOn is null ? "" : $"listener {port} {alsoListenOn}")}
             {tlsListener}
             allow_anonymous true
             persistence false
@@ -81,6 +82,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, FreePort(), tls);
+        await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
+        return broker;
+    }
+
+    /// <summary>
+    /// Starts Mosquitto on a free loopback port that also listens, on the same port, on <paramref name="alsoListenOn"/>:
+    /// an address of this machine a test gave to an interface it made (the host end of a veth pair into a network
+    /// namespace the test created), so that a device in that namespace reaches the broker over a link the test can cut.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartAlsoOnAsync(string alsoListenOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alsoListenOn);
+        if (!File.Exists(Executable))
+        {
+            throw new InvalidOperationException($"{Executable} is missing; ./build.sh --target=Test installs it (apt-get install mosquitto)");
+        }
+
+        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, FreePort(), null, alsoListenOn);
         await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
         return broker;
     }
