@@ -276,6 +276,23 @@ internal sealed class Site : IAsyncDisposable
         return [.. records];
     }
 
+    /// <summary>Each record's wall time as the device wrote it, its source, and when the hub received it (tombstones left out).</summary>
+    public HubTime[] HubTimes()
+    {
+        using var db = OpenHub();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT seq, wall_ms, time_src, received_at_ms FROM records WHERE device_id = $d AND payload IS NOT NULL ORDER BY seq";
+        command.Parameters.AddWithValue("$d", Device);
+        using var reader = command.ExecuteReader();
+        var times = new List<HubTime>();
+        while (reader.Read())
+        {
+            times.Add(new HubTime(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3)));
+        }
+
+        return [.. times];
+    }
+
     public long HubHead()
     {
         using var db = OpenHub();
@@ -379,3 +396,6 @@ internal sealed record SiteOptions
 
 /// <summary>A row of the hub's records table: a record (type and bytes) or a tombstone (both null).</summary>
 internal sealed record HubRecord(long Seq, string Hash, string? Type, byte[]? Payload);
+
+/// <summary>A record's time as the hub holds it: the device's wall_ms and time_src, and the hub's receive time.</summary>
+internal sealed record HubTime(long Seq, long? WallMs, string TimeSource, long ReceivedAtMs);
