@@ -16,6 +16,8 @@ namespace EdgeAgent.Sim.Cli;
 /// <summary><c>edgesim run</c>: the fleet against a hub, with faults, progress lines and a summary.</summary>
 internal static class RunCommand
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public const string DefaultProducts = "smart-glasses,inspection-drone,service-robot";
 
     public static Option<string> ProductsOption(string description) => new("--products")
@@ -210,7 +212,7 @@ internal static class RunCommand
             };
             var summary = await new FleetRunner(settings, stdout, loggers, TimeProvider.System).RunAsync(ct).ConfigureAwait(false);
             summary["log"] = new System.Text.Json.Nodes.JsonObject(tally.Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (System.Text.Json.Nodes.JsonNode?)c.Value)));
-            var json = summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            var json = summary.ToJsonString(Indented);
             var brief = summary.DeepClone().AsObject();
             brief.Remove("samples");
             foreach (var f in brief["faults"]!.AsArray())
@@ -219,7 +221,7 @@ internal static class RunCommand
                 f.AsObject().Remove("devices");
             }
 
-            await stdout.WriteLineAsync(brief.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await stdout.WriteLineAsync(brief.ToJsonString(Indented)).ConfigureAwait(false);
             if (parse.GetValue(output) is { } file)
             {
                 file.Directory?.Create();

@@ -34,9 +34,9 @@ internal sealed record FaultSpec(FaultKind Kind, string Text, double? RatePerSec
         FaultKind.Disconnect => "no loss: records made while disconnected are stored and acknowledged after the reconnect, each once; one more clock.sync per reconnect",
         FaultKind.Reset => "a new boot per reset: power.state on with previous_shutdown unclean, mono_ms from 0 again, seq continuing the same chain",
         FaultKind.Duplicate => "records sent again are acknowledged again and stored once: no rejection, records stored = records made",
-        FaultKind.Tamper => "a rejection (broken_chain, or bad_signature when the altered record ends its batch) for the altered delivery, nothing of that batch counted, the true record stored when sent again",
-        FaultKind.NoRtc => "records with time_src none and no wall_ms, placed by the hub as anchored through their boot's clock.sync (unknown before the first sync)",
-        FaultKind.Drift => "the offset_ms of a boot's successive clock.sync records moving by about ppm x 1e-6 x the mono ms between them",
+        FaultKind.Tamper => "a rejection (broken_chain, or bad_signature when the altered record ends its batch) for the altered delivery and gap for the batch the device sent behind it, nothing of either counted, the true record stored when sent again",
+        FaultKind.NoRtc => "records before the boot's first clock.sync with time_src none and no wall_ms, later ones with time_src hub (the device clock anchored on the hub's); never ntp; the hub places them as anchored through the boot's clock.sync",
+        FaultKind.Drift => "the offset_ms of a boot's successive clock.sync records moving by about -ppm x 1e-6 x the mono ms between them (each drifting device reconnects once mid-run, so its boot has two)",
         _ => throw new InvalidOperationException($"unknown fault {Kind}"),
     };
 

@@ -50,8 +50,12 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
 
         var scheduled = settings.Faults.Where(f => f.IsEvent && f.RatePerSecond is null)
             .SelectMany(f => Choose(f, members.Count, random).Select(i => (Fault: f, Device: i, At: settings.Ramp + ((0.25 + (random.NextDouble() * 0.5)) * (settings.Duration - settings.Ramp)))))
+            // A drifting device reconnects once in the middle of the run: the publisher syncs the clock on every connect, so
+            // its boot gets a second clock.sync, and the drift shows as the change of offset_ms between the two.
+            .Concat(drifting.SelectMany(d => d.Devices).Distinct().Select(i => (Fault: settings.Faults.First(f => f.Kind == FaultKind.Drift), Device: i, At: settings.Ramp + (0.5 * (settings.Duration - settings.Ramp)))))
             .OrderBy(s => s.At).ToList();
         var started = new bool[devices.Length];
+        var rssBefore = settings.HubMemory?.ResidentMb();
         var faults = new List<Task>();
         _start = time.GetTimestamp();
         var startMs = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -140,7 +144,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             var drainSeconds = time.GetElapsedTime(drainStart).TotalSeconds;
             await stop.CancelAsync().ConfigureAwait(false);
             await progressLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return Summary(devices, nextStart, startMs, endMs, runSeconds, madeAtEnd, ackedAtEnd, drainSeconds);
+            return Summary(devices, nextStart, startMs, endMs, runSeconds, madeAtEnd, ackedAtEnd, drainSeconds, rssBefore);
         }
         finally
         {
@@ -195,6 +199,10 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
                     var n = await device.DuplicateAsync(settings.DuplicateRecords, cancellationToken).ConfigureAwait(false);
                     Tally(kind, device.Serial, new JsonObject { ["records"] = n });
                     break;
+                case FaultKind.Drift:
+                    Tally(kind, device.Serial, new JsonObject { ["resync"] = true }, counted: false);
+                    await device.DisconnectAsync(settings.DisconnectFor, cancellationToken).ConfigureAwait(false);
+                    break;
                 case FaultKind.Tamper:
                     Tally(kind, device.Serial, new JsonObject { ["seq"] = device.Tamper() });
                     break;
@@ -207,7 +215,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
         }
     }
 
-    private void Tally(FaultKind kind, string device, JsonObject? detail)
+    private void Tally(FaultKind kind, string device, JsonObject? detail, bool counted = true)
     {
         lock (_tallyGate)
         {
@@ -216,8 +224,12 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
                 t = _tallies[kind] = new FaultTally();
             }
 
-            t.Injected++;
-            t.Devices.Add(device);
+            if (counted)
+            {
+                t.Injected++;
+                t.Devices.Add(device);
+            }
+
             if (t.Events.Count < 200)
             {
                 var e = detail ?? [];
@@ -264,7 +276,8 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             string faultText;
             lock (_tallyGate)
             {
-                faultText = _tallies.Count == 0 ? "none" : string.Join(", ", _tallies.Where(t => t.Key is not (FaultKind.NoRtc or FaultKind.Drift)).Select(t => $"{FaultSpec.Name(t.Key)} {t.Value.Injected}"));
+                var events = _tallies.Where(t => t.Key is not (FaultKind.NoRtc or FaultKind.Drift)).ToList();
+                faultText = events.Count == 0 ? "none" : string.Join(", ", events.Select(t => $"{FaultSpec.Name(t.Key)} {t.Value.Injected}"));
             }
 
             var memory = rss is null ? "" : $" | hub rss {string.Join("+", rss.Select(r => r?.ToString("F0", CultureInfo.InvariantCulture) ?? "gone"))} MB";
@@ -273,7 +286,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
         }
     }
 
-    private JsonObject Summary(VirtualDevice[] devices, int started, long startMs, long endMs, double runSeconds, long madeAtEnd, long ackedAtEnd, double drainSeconds)
+    private JsonObject Summary(VirtualDevice[] devices, int started, long startMs, long endMs, double runSeconds, long madeAtEnd, long ackedAtEnd, double drainSeconds, IReadOnlyList<double?>? rssBefore)
     {
         var steadyFromMs = startMs + (long)settings.Ramp.TotalMilliseconds;
         var steadySeconds = Math.Max(0.001, (endMs - steadyFromMs) / 1000.0);
@@ -349,6 +362,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             summary["hub_memory"] = new JsonObject
             {
                 ["pids"] = new JsonArray([.. memory.Pids.Select(p => (JsonNode)p)]),
+                ["rss_mb_before_start"] = new JsonArray([.. (rssBefore ?? []).Select(r => (JsonNode?)r)]),
                 ["rss_mb_first_sample"] = rss.FirstOrDefault()?.DeepClone(),
                 ["rss_mb_last_sample"] = rss.LastOrDefault()?.DeepClone(),
                 ["rss_mb_now"] = new JsonArray([.. memory.ResidentMb().Select(r => (JsonNode?)r)]),
