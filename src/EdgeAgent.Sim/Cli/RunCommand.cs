@@ -64,7 +64,7 @@ internal static class RunCommand
         };
         outbox.AcceptOnlyFromAmong("memory", "sqlite");
         var batchDelay = new Option<double>("--batch-delay-ms") { Description = "Mqtt:BatchMaxDelay of every publisher, ms (0-60000). Default 200, the agent's.", DefaultValueFactory = _ => 200 };
-        var ackTimeout = new Option<double>("--ack-timeout") { Description = "Mqtt:AckTimeout of every publisher, seconds (0.1-3600). Default 5.", DefaultValueFactory = _ => 5 };
+        var ackTimeout = new Option<double>("--ack-timeout") { Description = "Mqtt:AckTimeout of every publisher, seconds (0.1-3600). Default 15, the agent's (shorter makes a slow hub slower: every device sends its whole window again).", DefaultValueFactory = _ => 15 };
         var hubDb = new Option<FileInfo?>("--hub-db") { Description = "The embedded hub's SQLite database: the summary adds what the hub stored (records, per second after the ramp, rejections per reason), read from it." };
         var hubPid = new Option<int[]>("--hub-pid") { Description = "A hub process (repeatable): its resident memory is sampled with every progress line." };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the summary as JSON to this file." };
