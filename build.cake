@@ -26,6 +26,11 @@ string Arg(string name, string defaultValue, string help, params string[] allowe
 var target = Arg("target", "Help", "The target to run.");
 var configuration = Arg("configuration", "Release", "Build configuration.", "Release", "Debug");
 var runtime = Arg("runtime", "linux-x64", "Runtime identifier for Publish.", "linux-x64", "linux-arm64");
+// The fleet soak (Soak; Bench runs it with its shorter default): edgesim against the embedded hub.
+var soakDevices = int.Parse(Arg("soak-devices", "10000", "Soak/Bench: virtual devices (edgesim), each with its own MQTT connection."), System.Globalization.CultureInfo.InvariantCulture);
+var soakRate = double.Parse(Arg("soak-rate", "1", "Soak/Bench: records per second per device."), System.Globalization.CultureInfo.InvariantCulture);
+var soakMinutes = double.Parse(Arg("soak-minutes", target.Equals("Soak", StringComparison.OrdinalIgnoreCase) ? "10" : "3", "Soak/Bench: minutes of record making, the ramp included (Soak default 10, Bench 3)."), System.Globalization.CultureInfo.InvariantCulture);
+var soakRamp = double.Parse(Arg("soak-ramp", "60", "Soak/Bench: seconds over which the devices connect."), System.Globalization.CultureInfo.InvariantCulture);
 
 // Bench measures Release builds only; refuse before building anything.
 if (target.Equals("Bench", StringComparison.OrdinalIgnoreCase) && configuration != "Release")
@@ -48,6 +53,8 @@ string AgentDll(string config) => $"src/EdgeAgent.Device/bin/{config}/net10.0/ed
 string HubDll(string config) => $"src/EdgeAgent.Hub/bin/{config}/net10.0/edgehub.dll";
 // Many real agents in one process (tests/EdgeAgent.Device.FleetHost): the rollout benchmark's and the demo's fleet.
 string FleetDll(string config) => $"tests/EdgeAgent.Device.FleetHost/bin/{config}/net10.0/EdgeAgent.Device.FleetHost.dll";
+// The fleet simulator (src/EdgeAgent.Sim): virtual devices in one process, for the soak and the demo's fleet phase.
+string SimDll(string config) => $"src/EdgeAgent.Sim/bin/{config}/net10.0/edgesim.dll";
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode) and the ARM64
 // stage's (qemu-user-static and the arm64 libraries, which eng/arm64/run.sh --install-only installs).
@@ -155,7 +162,7 @@ Task("Test")
     });
 
 Task("Demo")
-    .Description("A pilot site on this machine: edgehub with its embedded broker and SQLite, three simulated terminals running the real models on sample inputs, records flowing; writes artifacts/demo/report.txt.")
+    .Description("A pilot site on this machine: edgehub with its embedded broker and SQLite, three simulated terminals running the real models on sample inputs, records flowing; then 200 virtual devices of edgesim for 20 s with faults; writes artifacts/demo/report.txt.")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
     .Does(() =>
@@ -175,7 +182,8 @@ Task("Demo")
         }
 
         var site = RunDemoSite(inputs, runs);
-        WriteDemoReport(runs, site);
+        var fleet = RunDemoFleet(runs);
+        WriteDemoReport(runs, site.Concat(fleet).ToList());
     });
 
 Task("Bench")
@@ -198,8 +206,19 @@ Task("Bench")
         var idle = MeasureIdleCpu(TimeSpan.FromSeconds(60));
         System.IO.File.WriteAllText(bench.CombineWithFilePath("idle-cpu.json").FullPath, JsonSerializer.Serialize(idle, new JsonSerializerOptions { WriteIndented = true }));
         RunFootprintBench();
+        RunSoak(EmbeddedSoakHub(), soakDevices, soakRate, soakMinutes, soakRamp);
         PrintBenchSummary(bench);
         PrintFootprintSummary();
+        PrintSoakSummary(bench.CombineWithFilePath("soak-embedded.json"));
+    });
+
+Task("Soak")
+    .Description("The fleet soak alone (Bench runs it too, 3 minutes): --soak-devices (10000) virtual devices of edgesim, --soak-rate (1) records/s each, for --soak-minutes (10) with a --soak-ramp (60 s) of connections, against the embedded hub (edgehub serve: MQTTnet broker + SQLite) started by the build; connections held, records/s the hub stored (from its database), p99 record -> acknowledgement and the hub's resident memory over the run; writes artifacts/bench/soak-embedded.json.")
+    .IsDependentOn("Build")
+    .Does(() =>
+    {
+        RunSoak(EmbeddedSoakHub(), soakDevices, soakRate, soakMinutes, soakRamp);
+        PrintSoakSummary(artifacts.Combine("bench").CombineWithFilePath("soak-embedded.json"));
     });
 
 Task("BenchFootprint")
@@ -1038,6 +1057,173 @@ void PrintBenchSummary(DirectoryPath bench)
     }
 
     System.IO.File.WriteAllLines(bench.CombineWithFilePath("summary.txt").FullPath, lines);
+}
+
+// The demo's fleet phase: 200 virtual devices of edgesim (the three products, 1 record/s each) for 20 s with a few faults
+// against a hub of their own (edgehub serve, embedded broker + SQLite under artifacts/demo/fleet), so that the pilot
+// site's database and its evidence reports hold only the three terminals; the hub's counts are read from its database.
+IReadOnlyList<string> RunDemoFleet(List<AgentRun> runs)
+{
+    const int Devices = 200;
+    var root = artifacts.Combine("demo/fleet");
+    EnsureDirectoryDoesNotExist(root, new DeleteDirectorySettings { Recursive = true, Force = true });
+    EnsureDirectoryExists(root);
+    var db = root.CombineWithFilePath("edgehub.db");
+    var summaryFile = root.CombineWithFilePath("summary.json");
+    RequireSuccess(RunProgram("edgesim", SimDll(configuration), $"provision --dir {root.Combine("devices")} --devices {Devices} --prefix DEMO"));
+    foreach (var product in new[] { "smart-glasses", "inspection-drone", "service-robot" })
+    {
+        RequireSuccess(RunHub($"devices enroll --product {product} --key-dir {root.Combine("devices/keys").Combine(product)} --db {db}"));
+    }
+
+    var port = FreeLoopbackPort();
+    var hub = Background.StartExecutable("edgehub (fleet)", "dotnet", $"{HubDll(configuration)} serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath, echo: false);
+    AgentRun run;
+    try
+    {
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        run = RunProgram("edgesim", SimDll(configuration),
+            $"run --dir {root.Combine("devices")} --broker mqtt://127.0.0.1:{port} --rate 1 --duration 20 --ramp 5 --progress 5 --drain 30 " +
+            $"--fault disconnect=5% --fault reset=2% --fault duplicate=2% --fault tamper=1% --fault no-rtc=10% --hub-db {db} --hub-pid {hub.Id} --out {summaryFile}");
+    }
+    finally
+    {
+        StopAll(hub);
+    }
+
+    runs.Add(new AgentRun(run.Command, run.ExitCode, run.Output.Where(l => l.StartsWith("edgesim:") || l.StartsWith("[")).ToList(), run.Errors));
+    if (!FileExists(summaryFile))
+    {
+        return new[] { "", $"Fleet simulator: edgesim wrote no summary (exit {run.ExitCode})" };
+    }
+
+    var s = JsonDocument.Parse(System.IO.File.ReadAllText(summaryFile.FullPath)).RootElement;
+    var hubCounts = s.GetProperty("hub");
+    var latency = s.GetProperty("latency_ms");
+    var lines = new List<string>
+    {
+        "",
+        $"Fleet simulator (edgesim run, {summaryFile}): {s.GetProperty("devices").GetInt32()} virtual devices ({string.Join(", ", s.GetProperty("products").EnumerateObject().Select(p => $"{p.Value.GetInt32()} {p.Name}"))}), " +
+            $"1 record/s each for {s.GetProperty("duration_s").GetDouble():F0} s, each the real ledger and MQTT publisher over an in-memory outbox, against a hub of their own:",
+        $"  connected {s.GetProperty("connected_peak").GetInt64()} of {s.GetProperty("devices").GetInt32()}; records made {s.GetProperty("records_made").GetInt64()}, acknowledged {s.GetProperty("records_acknowledged").GetInt64()}, stored by the hub {hubCounts.GetProperty("records_stored").GetInt64()}; " +
+            $"record -> acknowledgement p50 {latency.GetProperty("p50")} ms, p99 {latency.GetProperty("p99")} ms",
+    };
+    foreach (var f in s.GetProperty("faults").EnumerateArray())
+    {
+        lines.Add($"  fault {f.GetProperty("spec").GetString()}: {f.GetProperty("injected").GetInt64()} injected; the hub should show {f.GetProperty("hub_should_show").GetString()}");
+    }
+
+    lines.Add($"  rejections at the hub (the tampered deliveries and the batches behind them): {string.Join(", ", hubCounts.GetProperty("rejections").EnumerateObject().Select(r => $"{r.Name} {r.Value.GetInt64()}").DefaultIfEmpty("none"))}");
+    if (s.GetProperty("records_unacknowledged").GetInt64() != 0 || hubCounts.GetProperty("records_stored").GetInt64() != s.GetProperty("records_made").GetInt64())
+    {
+        throw new CakeException($"the demo fleet left records unacknowledged or unstored: made {s.GetProperty("records_made").GetInt64()}, acknowledged {s.GetProperty("records_acknowledged").GetInt64()}, stored {hubCounts.GetProperty("records_stored").GetInt64()}");
+    }
+
+    foreach (var line in lines)
+    {
+        Information(line);
+    }
+
+    return lines;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Soak (Soak, and Bench): edgesim's virtual fleet against a hub started here.
+// ---------------------------------------------------------------------------------------------------------
+
+// The hub configuration a soak runs against: how to start it on a database and an MQTT port (every process it returns
+// is stopped afterwards and has its resident memory sampled), and how edgesim reads what the hub stored. The embedded
+// hub is one process with SQLite; the scale-out hub (its workers, Mosquitto, PostgreSQL) adds its own SoakHub here and
+// an edgesim counts source for its store (src/EdgeAgent.Sim/Report/HubObservers.cs, IHubCounts).
+sealed class SoakHub
+{
+    public string Label { get; init; }
+    public string Description { get; init; }
+    public Func<DirectoryPath, FilePath, int, List<Background>> Start { get; init; }
+    public Func<FilePath, string> CountsArguments { get; init; }
+}
+
+SoakHub EmbeddedSoakHub() => new SoakHub
+{
+    Label = "embedded",
+    Description = "edgehub serve: embedded MQTTnet broker + SQLite, one process",
+    Start = (site, db, port) =>
+    {
+        // Not echoed: at ten thousand devices its log is about connections, and the figures come from its database.
+        var hub = Background.StartExecutable("edgehub", "dotnet", $"{HubDll(configuration)} serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath, echo: false);
+        hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
+        return new List<Background> { hub };
+    },
+    CountsArguments = db => $"--hub-db {db}",
+};
+
+// Provisions `devices` keys (edgesim provision), enrols them (edgehub devices enroll --key-dir, per product), starts the
+// hub, runs edgesim (ramp, rate, minutes; progress every 10 s with the hub's RSS) and stops the hub. The summary,
+// with the hub's own counts, is artifacts/bench/soak-LABEL.json. Unacknowledged records are reported, not thrown: a
+// soak that misses its targets still writes its figures.
+void RunSoak(SoakHub setup, int devices, double rate, double minutes, double ramp)
+{
+    var site = ResetBenchSite($"soak-{setup.Label}");
+    var db = site.CombineWithFilePath("edgehub.db");
+    var fleet = site.Combine("fleet");
+    var output = artifacts.Combine("bench").CombineWithFilePath($"soak-{setup.Label}.json");
+    var ci = System.Globalization.CultureInfo.InvariantCulture;
+    RequireSuccess(RunProgram("edgesim", SimDll(configuration), $"provision --dir {fleet} --devices {devices}"));
+    foreach (var product in new[] { "smart-glasses", "inspection-drone", "service-robot" }.Take(Math.Min(3, devices)))
+    {
+        RequireSuccess(RunHub($"devices enroll --product {product} --key-dir {fleet.Combine("keys").Combine(product)} --db {db}"));
+    }
+
+    var port = FreeLoopbackPort();
+    var processes = setup.Start(site, db, port);
+    try
+    {
+        var pids = string.Join(" ", processes.Select(p => $"--hub-pid {p.Id}"));
+        var run = RunProgram("edgesim", SimDll(configuration),
+            string.Create(ci, $"run --dir {fleet} --broker mqtt://127.0.0.1:{port} --rate {rate} --duration {minutes * 60} --ramp {ramp} --progress 10 --drain 120 {setup.CountsArguments(db)} {pids} --out {output}"));
+        if (run.ExitCode != 0)
+        {
+            Warning($"edgesim exited {run.ExitCode} (records left unacknowledged, or the run failed); the figures are in {output}");
+        }
+    }
+    finally
+    {
+        StopAll(processes.ToArray());
+    }
+}
+
+void PrintSoakSummary(FilePath summary)
+{
+    if (!FileExists(summary))
+    {
+        Warning($"no soak summary at {summary}");
+        return;
+    }
+
+    var s = JsonDocument.Parse(System.IO.File.ReadAllText(summary.FullPath)).RootElement;
+    var hub = s.GetProperty("hub");
+    var memory = s.GetProperty("hub_memory");
+    string Mb(JsonElement array) => string.Join("+", array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? "gone" : e.GetDouble().ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
+    var samples = s.GetProperty("samples").EnumerateArray().Where(e => e.TryGetProperty("hub_rss_mb", out _)).ToList();
+    var between = samples.Where((_, i) => i % Math.Max(1, samples.Count / 6) == 0).Select(e => $"{e.GetProperty("t_s").GetDouble():F0}s {Mb(e.GetProperty("hub_rss_mb"))}");
+    var lines = new List<string>
+    {
+        "",
+        $"Soak summary ({summary.GetFilename()}; targets are benchmarks, not tests):",
+        $"  devices {s.GetProperty("devices").GetInt32()}, {s.GetProperty("rate_per_device").GetDouble()} records/s each, {s.GetProperty("duration_s").GetDouble():F0} s (ramp {s.GetProperty("ramp_s").GetDouble():F0} s), broker {s.GetProperty("broker").GetString()}",
+        $"  connections: peak {s.GetProperty("connected_peak").GetInt64()}, held after the ramp (least sampled) {s.GetProperty("connected_held_min_after_ramp").GetInt64()}   (target >= 10000)",
+        $"  hub stored (verified) after the ramp: {hub.GetProperty("stored_per_s_after_ramp").GetDouble():F0} records/s over {hub.GetProperty("window_s").GetDouble():F0} s; {hub.GetProperty("records_stored").GetInt64()} stored in all   (target >= 20000/s)",
+        $"  made {s.GetProperty("records_made").GetInt64()}, acknowledged {s.GetProperty("records_acknowledged").GetInt64()}, left unacknowledged {s.GetProperty("records_unacknowledged").GetInt64()}; rejections {hub.GetProperty("rejections")}",
+        $"  record -> acknowledgement: p50 {s.GetProperty("latency_ms").GetProperty("p50")} ms, p99 {s.GetProperty("latency_ms").GetProperty("p99")} ms, max {s.GetProperty("latency_ms").GetProperty("max")} ms",
+        $"  hub RSS MB: before {Mb(memory.GetProperty("rss_mb_before_start"))}, then {string.Join(", ", between)}, end {Mb(memory.GetProperty("rss_mb_last_sample"))}",
+        $"  (load average at the end: {System.IO.File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cores; simulator and hub share them)",
+    };
+    foreach (var line in lines)
+    {
+        Information(line);
+    }
+
+    System.IO.File.WriteAllLines(summary.ChangeExtension(".txt").FullPath, lines);
 }
 
 // ---------------------------------------------------------------------------------------------------------

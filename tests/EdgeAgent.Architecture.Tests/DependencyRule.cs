@@ -13,8 +13,11 @@ internal static class DependencyRule
     public static readonly IReadOnlyList<string> Adapters =
         ["EdgeAgent.Inference.Onnx", "EdgeAgent.Media", "EdgeAgent.Hardware", "EdgeAgent.Mqtt", "EdgeAgent.Storage"];
 
-    /// <summary>Programs; nothing may reference them.</summary>
-    public static readonly IReadOnlyList<string> CompositionRoots = ["EdgeAgent.Device", "EdgeAgent.Hub"];
+    /// <summary>
+    /// Programs; nothing may reference them. EdgeAgent.Sim (<c>edgesim</c>, the fleet simulator) composes Core and the
+    /// device adapters like EdgeAgent.Device does, and so may reach the adapters but never the hub or the agent.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CompositionRoots = ["EdgeAgent.Device", "EdgeAgent.Hub", "EdgeAgent.Sim"];
 
     /// <summary>Package name prefixes that pull in native code or I/O and so are kept out of Contracts and Core.</summary>
     public static readonly IReadOnlyList<string> ForbiddenInPureCode =

@@ -94,6 +94,20 @@ public sealed class DependencyRuleTests
     }
 
     [Fact]
+    public void Check_SimulatorReferencingTheHubProgram_IsReported()
+    {
+        var graph = Graph(
+            Node(DependencyRule.Contracts),
+            Node(DependencyRule.Core, [DependencyRule.Contracts]),
+            Node("EdgeAgent.Mqtt", [DependencyRule.Core]),
+            Node("EdgeAgent.Hub", [DependencyRule.Contracts]),
+            Node("EdgeAgent.Sim", [DependencyRule.Core, "EdgeAgent.Mqtt", "EdgeAgent.Hub"]));
+
+        var violation = Assert.Single(DependencyRule.Check(graph));
+        Assert.StartsWith("EdgeAgent.Sim must not reference EdgeAgent.Hub", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_HubReferencingCore_IsReported()
     {
         var graph = Graph(
