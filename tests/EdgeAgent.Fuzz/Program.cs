@@ -20,16 +20,24 @@ internal static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length == 1 && FuzzTargets.Create(args[0]) is { } target)
+        if (args.Length == 1 && FuzzTargets.Names.Contains(args[0]))
         {
-            using (target)
+            // Created at the first input, not before: instrumented code (the csv target's template import) touches afl's
+            // coverage map, which SharpFuzz maps only once its loop runs; earlier it is an access violation.
+            IFuzzTarget? target = null;
+            try
             {
                 SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>
                 {
                     using var buffer = new MemoryStream();
                     stream.CopyTo(buffer);
+                    target ??= FuzzTargets.Create(args[0])!;
                     target.Run(buffer.ToArray());
                 });
+            }
+            finally
+            {
+                target?.Dispose();
             }
 
             return 0;
