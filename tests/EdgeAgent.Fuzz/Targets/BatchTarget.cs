@@ -8,7 +8,8 @@ namespace EdgeAgent.Fuzz.Targets;
 /// <see cref="BatchVerifier.Verify"/> against FORMAT.md's example device key, at the genesis head and at a head holding
 /// record 1. A signature the fuzzer cannot forge would stop every mutated batch at <c>bad_signature</c>, so each batch
 /// that reads is also re-signed with the harness's own key over its last entry (as a device would) and verified again:
-/// that reaches the chain checks (gap, broken chain, replay, duplicates, tombstones) with mutated records.
+/// that reaches the chain checks (gap, broken chain, replay, duplicates, tombstones) with mutated records. The re-signed
+/// batch then goes through the hub's ingestion (<see cref="IngestionStage"/>: storage, clock anchoring, drop reports).
 /// <para>Documented rejections: TryRead returning false with a reason, and rejections inside the verdict. Anything thrown is a finding.</para>
 /// </summary>
 internal sealed class BatchTarget : IFuzzTarget
@@ -35,6 +36,7 @@ internal sealed class BatchTarget : IFuzzTarget
 
     private readonly ECDsa _formatKey;
     private readonly ECDsa _harnessKey;
+    private readonly IngestionStage _ingestion;
 
     public BatchTarget()
     {
@@ -42,6 +44,7 @@ internal sealed class BatchTarget : IFuzzTarget
         _formatKey.ImportFromPem(FormatDeviceKey);
         _harnessKey = ECDsa.Create();
         _harnessKey.ImportFromPem(HarnessKey);
+        _ingestion = new IngestionStage(_harnessKey);
     }
 
     public string Name => "batch";
@@ -50,9 +53,10 @@ internal sealed class BatchTarget : IFuzzTarget
     {
         _formatKey.Dispose();
         _harnessKey.Dispose();
+        _ingestion.Dispose();
     }
 
-    public string Covers => "Contracts RecordBatch.TryRead and BatchVerifier.Verify (records, tombstones, checkpoint, chain)";
+    public string Covers => "Contracts RecordBatch.TryRead and BatchVerifier.Verify (records, tombstones, checkpoint, chain); Hub IngestionProcessor.Process on SQLite";
 
     public void Run(byte[] input)
     {
@@ -67,6 +71,11 @@ internal sealed class BatchTarget : IFuzzTarget
         {
             FuzzInvariantException.ThrowUnless(RecordBatch.TryRead(payload, out var resigned, out reason, out _), $"a batch written back by RecordBatch.Write does not read: {reason}");
             VerifyBoth(resigned!, _harnessKey);
+            var acked = _ingestion.Ingest(payload);
+            var expected = resigned!.DeviceId == IngestionStage.Device && resigned.ProductId == IngestionStage.Product
+                ? BatchVerifier.Verify(resigned, _harnessKey, ChainHead.Genesis, _ => null).Head.Seq
+                : 0;
+            FuzzInvariantException.ThrowUnless(acked == expected, $"the hub acknowledged seq {acked}; the verifier accepts up to seq {expected}");
         }
     }
 
