@@ -20,6 +20,8 @@ internal sealed class IngestionStage : IDisposable
 
     private const string Topic = "ea/v1/smart-glasses/GL-0001/evt";
 
+    private const string Prefix = "edgeagent-fuzz-";
+
     private readonly string _directory;
     private readonly string _database;
     private readonly byte[] _template;
@@ -28,7 +30,8 @@ internal sealed class IngestionStage : IDisposable
     {
         ArgumentNullException.ThrowIfNull(deviceKey);
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _directory = Path.Combine(root, $"edgeagent-fuzz-{Environment.ProcessId}");
+        RemoveLeftovers(root);
+        _directory = Path.Combine(root, $"{Prefix}{Environment.ProcessId}");
         Directory.CreateDirectory(_directory);
         var template = Path.Combine(_directory, "template.db");
         using (var store = HubStore.Open(template))
@@ -61,6 +64,34 @@ internal sealed class IngestionStage : IDisposable
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// afl-fuzz ends its target with SIGKILL, so <see cref="Dispose"/> never runs there: each start removes the folders of
+    /// harness processes that no longer exist (the folder name carries the process id; /proc says whether it runs).
+    /// </summary>
+    private static void RemoveLeftovers(string root)
+    {
+        if (!Directory.Exists("/proc/self"))
+        {
+            return;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root, Prefix + "*"))
+        {
+            var pid = Path.GetFileName(folder)[Prefix.Length..];
+            if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another harness removing the same leftover at the same time: it is gone either way.
+                }
+            }
         }
     }
 
