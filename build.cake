@@ -31,6 +31,8 @@ var soakDevices = int.Parse(Arg("soak-devices", "10000", "Soak/Bench: virtual de
 var soakRate = double.Parse(Arg("soak-rate", "1", "Soak/Bench: records per second per device."), System.Globalization.CultureInfo.InvariantCulture);
 var soakMinutes = double.Parse(Arg("soak-minutes", target.Equals("Soak", StringComparison.OrdinalIgnoreCase) ? "10" : "3", "Soak/Bench: minutes of record making, the ramp included (Soak default 10, Bench 3)."), System.Globalization.CultureInfo.InvariantCulture);
 var soakRamp = double.Parse(Arg("soak-ramp", "60", "Soak/Bench: seconds over which the devices connect."), System.Globalization.CultureInfo.InvariantCulture);
+var fuzzSeconds = Arg("fuzz-seconds", "300", "Fuzz: seconds of afl-fuzz per target.");
+var fuzzTarget = Arg("fuzz-target", "all", "Fuzz: the target to fuzz.", "all", "batch", "csv", "link");
 
 // Bench measures Release builds only; refuse before building anything.
 if (target.Equals("Bench", StringComparison.OrdinalIgnoreCase) && configuration != "Release")
@@ -61,7 +63,9 @@ string SimDll(string config) => $"src/EdgeAgent.Sim/bin/{config}/net10.0/edgesim
 // Later capabilities add here: postgresql. chromium prints the hub's PDF reports (edgehub report --format pdf)
 // and runs the dashboard's headless-browser test (Playwright for .NET drives /usr/bin/chromium; screenshots in artifacts/test/).
 // dbus-daemon: a private bus daemon stands in for the system bus in the sleep watcher tests (logind's PrepareForSleep, a fake logind).
-var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon", "iproute2", "faketime" };
+// iproute2 and faketime: the fault suite's network namespace and clock jumps (tests/EdgeAgent.EndToEnd.Tests/Faults).
+// afl++: afl-fuzz for the short fuzzing runs of tests/EdgeAgent.Fuzz.Tests (and the Fuzz target).
+var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon", "iproute2", "faketime", "afl++" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.
@@ -184,6 +188,24 @@ Task("Demo")
         var site = RunDemoSite(inputs, runs);
         var fleet = RunDemoFleet(runs);
         WriteDemoReport(runs, site.Concat(fleet).ToList());
+    });
+
+Task("Fuzz")
+    .Description("afl-fuzz (Debian afl++, installed if missing) on the harness tests/EdgeAgent.Fuzz, its product assemblies instrumented by the pinned sharpfuzz: --fuzz-seconds per target (default 300), --fuzz-target batch|csv|link (default all); prints execs, execs/s, corpus, crashes and hangs per target; fails on any finding (copied to artifacts/fuzz/findings with how to replay it).")
+    .Does(() =>
+    {
+        EnsureAptPackages("fuzzing with afl-fuzz", "afl++");
+        var harness = "tests/EdgeAgent.Fuzz/EdgeAgent.Fuzz.csproj";
+        DotNetBuild(harness, new DotNetBuildSettings { Configuration = configuration, NoLogo = true });
+        var targets = fuzzTarget == "all" ? "batch,csv,link" : fuzzTarget;
+        var run = RunProgram("EdgeAgent.Fuzz", $"tests/EdgeAgent.Fuzz/bin/{configuration}/net10.0/EdgeAgent.Fuzz.dll",
+            $"campaign --targets {targets} --seconds {fuzzSeconds} --out {artifacts.Combine("fuzz")} --repo {repoRoot}");
+        if (run.ExitCode == 1)
+        {
+            throw new CakeException($"fuzzing found crashes or hangs; they are in {artifacts.Combine("fuzz/findings")} with REPRODUCE.txt");
+        }
+
+        RequireSuccess(run);
     });
 
 Task("Bench")
