@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "Ingestion lost its connection to {Broker}: {Reason}")]
     public static partial void IngestionDisconnected(ILogger logger, Uri broker, string reason);
+
+    [LoggerMessage(2008, LogLevel.Information, "Ingestion writer lost a race with another worker on a group of {Count} batch(es) (SQLSTATE {SqlState}); nothing of it was kept, running it again")]
+    public static partial void WriterConflict(ILogger logger, int count, string sqlState);
 }
