@@ -29,6 +29,9 @@ internal sealed class IngestionProcessor : IDisposable
     /// <summary>Counter (not a rejection) for a <c>telemetry.dropped</c> report whose count the tombstones held disagree with.</summary>
     public const string DropReportMismatch = "drop_report_mismatch";
 
+    /// <summary>Counter (not a rejection) of batches parked because they arrived ahead of their device's head (several workers).</summary>
+    public const string BatchParked = "batch_parked";
+
     private const int MaxKeptRejectedPayload = 64 * 1024;
 
     /// <summary>Most devices whose expired parked batches one <see cref="SweepExpired"/> flags.</summary>
@@ -238,6 +241,7 @@ internal sealed class IngestionProcessor : IDisposable
         {
             // Signed and whole, but it starts past head + 1: its predecessor is most likely at another worker.
             _parking.Park(new ParkedBatch(device, verdict.Rejected.Min(r => r.Seq), message.Topic, message.Payload, now));
+            _store.Count(BatchParked);
             work.Parked.Add(device);
             return;
         }
