@@ -54,7 +54,7 @@ string FleetDll(string config) => $"tests/EdgeAgent.Device.FleetHost/bin/{config
 // Later capabilities add here: postgresql. chromium prints the hub's PDF reports (edgehub report --format pdf)
 // and runs the dashboard's headless-browser test (Playwright for .NET drives /usr/bin/chromium; screenshots in artifacts/test/).
 // dbus-daemon: a private bus daemon stands in for the system bus in the sleep watcher tests (logind's PrepareForSleep, a fake logind).
-var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon" };
+var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon", "postgresql" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.

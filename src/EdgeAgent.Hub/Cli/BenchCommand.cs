@@ -45,9 +45,19 @@ internal static class BenchCommand
                 var result = parse.GetValue(store) is { } pg
                     ? IngestBenchmark.RunPostgres(pg, parse.GetValue(workers), parse.GetValue(records), parse.GetValue(batch), parse.GetValue(group), parse.GetValue(rounds), logger, stderr)
                     : IngestBenchmark.Run(Path.Combine(dir.FullName, "hub.db"), parse.GetValue(records), parse.GetValue(batch), parse.GetValue(group), parse.GetValue(rounds), logger, stderr);
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"hub ingest (verify + store, synchronous={result.Synchronous}, journal {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
-                    $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction; {result.BytesPerRecord:F0} bytes/record)"));
+                if (parse.GetValue(store) is not null)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"hub ingest on PostgreSQL (verify + store, {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
+                        $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction)"));
+                }
+                else
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"hub ingest (verify + store, synchronous={result.Synchronous}, journal {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
+                        $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction; {result.BytesPerRecord:F0} bytes/record)"));
+                }
+
                 if (parse.GetValue(output) is { } file)
                 {
                     file.Directory?.Create();

@@ -256,10 +256,17 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                 // Another worker's transaction won: nothing of this group was kept; run it again at once.
                 Log.WriterConflict(_logger, count, e.SqlState);
             }
-            catch (Npgsql.NpgsqlException e) when (!ct.IsCancellationRequested)
+            catch (Npgsql.PostgresException e)
             {
                 Log.WriterFailed(_logger, count, (long)RetryDelay.TotalMilliseconds, e);
                 await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException e) when (!ct.IsCancellationRequested)
+            {
+                // The connection itself failed: this worker stops (its service manager starts it again on a new one);
+                // nothing of the group was acknowledged, so the broker or the devices send it again.
+                Log.WorkerStoreLost(_logger, count, e);
+                throw;
             }
         }
     }
