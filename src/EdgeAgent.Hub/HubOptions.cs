@@ -38,7 +38,13 @@ internal sealed record HubOptions
     public string MqttClientId => IsWorker ? $"{ClientId}-{WorkerId}" : ClientId;
 
     /// <summary>The default worker id: host name and process id, unique among the workers of one machine and across machines.</summary>
-    public static string DefaultWorkerId() => $"{Environment.MachineName}-{Environment.ProcessId}";
+    public static string DefaultWorkerId()
+    {
+        var host = new string([.. Environment.MachineName.Select(c => IsWorkerIdChar(c) ? c : '-').Take(48)]);
+        return $"{host}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    private static bool IsWorkerIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 
     /// <summary>Embedded broker endpoint, <c>ADDRESS:PORT</c> (<c>--listen</c>); ignored with <see cref="ExternalBroker"/>.</summary>
     public string Listen { get; init; } = DefaultListen;
@@ -104,9 +110,9 @@ internal sealed record HubOptions
             }
         }
 
-        if (string.IsNullOrWhiteSpace(WorkerId) || WorkerId.Length > 40 || WorkerId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (IsWorker && (string.IsNullOrWhiteSpace(WorkerId) || WorkerId.Length > 64 || WorkerId.Any(c => !IsWorkerIdChar(c))))
         {
-            problems.Add($"--worker-id '{WorkerId}': 1-40 characters of A-Z, a-z, 0-9, '-', '_', '.'");
+            problems.Add($"--worker-id '{WorkerId}': 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'");
         }
 
         if (GapGrace < TimeSpan.FromMilliseconds(100) || GapGrace > TimeSpan.FromHours(1))
