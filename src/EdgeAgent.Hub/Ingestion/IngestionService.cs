@@ -169,12 +169,19 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         var batches = new List<IncomingBatch>();
         try
         {
+            var lastSweep = _time.GetTimestamp();
             while (true)
             {
-                if (stores.Parking is not null && !await WaitToReadOrSweepAsync(ct).ConfigureAwait(false))
+                // A worker sweeps at least once a second, busy or idle: a busy one must flag expired parked batches too.
+                if (stores.Parking is not null && _time.GetElapsedTime(lastSweep) >= SweepInterval)
                 {
+                    lastSweep = _time.GetTimestamp();
                     var expired = await StoreWithRetryAsync(processor.SweepExpired, 0, ct).ConfigureAwait(false);
                     await Task.WhenAll(expired.Select(a => PublishAsync(a.Topic, BatchAck.Write(a.Ack), ct))).ConfigureAwait(false);
+                }
+
+                if (stores.Parking is not null && !await WaitToReadOrSweepAsync(ct).ConfigureAwait(false))
+                {
                     continue;
                 }
 
