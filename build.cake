@@ -60,12 +60,13 @@ string SimDll(string config) => $"src/EdgeAgent.Sim/bin/{config}/net10.0/edgesim
 
 // Debian packages the test suite needs besides node/npm (Test gets those through Models' EnsureNode) and the ARM64
 // stage's (qemu-user-static and the arm64 libraries, which eng/arm64/run.sh --install-only installs).
-// Later capabilities add here: postgresql. chromium prints the hub's PDF reports (edgehub report --format pdf)
+// chromium prints the hub's PDF reports (edgehub report --format pdf)
 // and runs the dashboard's headless-browser test (Playwright for .NET drives /usr/bin/chromium; screenshots in artifacts/test/).
 // dbus-daemon: a private bus daemon stands in for the system bus in the sleep watcher tests (logind's PrepareForSleep, a fake logind).
 // iproute2 and faketime: the fault suite's network namespace and clock jumps (tests/EdgeAgent.EndToEnd.Tests/Faults).
+// postgresql: the scale-out hub's store tests (a private cluster made by initdb and pg_ctl, TestKit PostgresServer).
 // afl++: afl-fuzz for the short fuzzing runs of tests/EdgeAgent.Fuzz.Tests (and the Fuzz target).
-var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon", "iproute2", "faketime", "afl++" };
+var testSystemPackages = new[] { "espeak-ng", "mosquitto", "chromium", "libasound2", "dbus-daemon", "iproute2", "faketime", "afl++", "postgresql" };
 
 // ---------------------------------------------------------------------------------------------------------
 // DEMO STATUS: what the demo cannot show yet. Replace entries here as each capability lands.

@@ -12,6 +12,40 @@ internal sealed record HubOptions
     /// <summary>SQLite database file (<c>--db</c>).</summary>
     public string DatabasePath { get; init; } = DefaultDatabase;
 
+    /// <summary>
+    /// A PostgreSQL chain store shared by several ingestion workers (<c>--store postgres://...</c>); null: the SQLite
+    /// database at <see cref="DatabasePath"/>, one writer. With it, <c>serve</c> runs an ingestion worker only (see the README).
+    /// </summary>
+    public string? Store { get; init; }
+
+    /// <summary>This worker's name among those sharing <see cref="Store"/> (<c>--worker-id</c>), part of its MQTT client id.</summary>
+    public string WorkerId { get; init; } = DefaultWorkerId();
+
+    /// <summary>The MQTT 5 shared-subscription group the workers of one store join (<c>$share/GROUP/...</c>).</summary>
+    public string ShareGroup { get; init; } = "edgehub";
+
+    /// <summary>
+    /// How long a batch that arrived ahead of its device's head waits, parked, for its predecessor before it is flagged
+    /// <c>gap</c> (<c>--gap-grace</c>); default 30 s, twice the agent's 15 s acknowledgement timeout, after which the
+    /// agent has sent the predecessor again.
+    /// </summary>
+    public TimeSpan GapGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when this process is one ingestion worker of a shared PostgreSQL store.</summary>
+    public bool IsWorker => Store is not null;
+
+    /// <summary>The MQTT client id ingestion connects with: <see cref="ClientId"/>, plus the worker id for a worker.</summary>
+    public string MqttClientId => IsWorker ? $"{ClientId}-{WorkerId}" : ClientId;
+
+    /// <summary>The default worker id: host name and process id, unique among the workers of one machine and across machines.</summary>
+    public static string DefaultWorkerId()
+    {
+        var host = new string([.. Environment.MachineName.Select(c => IsWorkerIdChar(c) ? c : '-').Take(48)]);
+        return $"{host}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    private static bool IsWorkerIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+
     /// <summary>Embedded broker endpoint, <c>ADDRESS:PORT</c> (<c>--listen</c>); ignored with <see cref="ExternalBroker"/>.</summary>
     public string Listen { get; init; } = DefaultListen;
 
@@ -63,6 +97,29 @@ internal sealed record HubOptions
             problems.Add("--db: a database file path is required");
         }
 
+        if (Store is not null)
+        {
+            if (!global::EdgeAgent.Hub.Store.PostgresLocation.TryParse(Store, out _, out _, out var storeProblem))
+            {
+                problems.Add($"--store {storeProblem}");
+            }
+
+            if (ExternalBroker is null)
+            {
+                problems.Add("--store postgres://...: a worker consumes from a broker the workers share; give --broker mqtt://HOST:PORT (the embedded broker is one process's)");
+            }
+        }
+
+        if (IsWorker && (string.IsNullOrWhiteSpace(WorkerId) || WorkerId.Length > 64 || WorkerId.Any(c => !IsWorkerIdChar(c))))
+        {
+            problems.Add($"--worker-id '{WorkerId}': 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'");
+        }
+
+        if (GapGrace < TimeSpan.FromMilliseconds(100) || GapGrace > TimeSpan.FromHours(1))
+        {
+            problems.Add($"--gap-grace {GapGrace.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0.1-3600 seconds");
+        }
+
         if (ExternalBroker is null && !TryParseListen(Listen, out _, out _))
         {
             problems.Add($"--listen '{Listen}': expected ADDRESS:PORT with an IP address and a port 1-65535, e.g. {DefaultListen}");
@@ -76,6 +133,11 @@ internal sealed record HubOptions
         if (ExternalBroker is { } b && (b.Scheme is not ("mqtt" or "mqtts") || b.Port is < 1 or > 65535 || string.IsNullOrEmpty(b.Host)))
         {
             problems.Add($"--broker '{b}': expected mqtt://HOST:PORT or mqtts://HOST:PORT");
+        }
+
+        if (ExternalBroker is { UserInfo: var info } && info.Contains(':', StringComparison.Ordinal))
+        {
+            problems.Add($"--broker: a password does not go on the command line; name the user (mqtt://USER@HOST:PORT) and set {Identity.IngestionCredentials.PasswordVariable}");
         }
 
         if (Mqtts is not null && (ExternalBroker is not null || !TryParseListen(Mqtts, out _, out _)))

@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "Ingestion lost its connection to {Broker}: {Reason}")]
     public static partial void IngestionDisconnected(ILogger logger, Uri broker, string reason);
+
+    [LoggerMessage(2008, LogLevel.Information, "Ingestion writer lost a race with another worker on a group of {Count} batch(es) (SQLSTATE {SqlState}); nothing of it was kept, running it again")]
+    public static partial void WriterConflict(ILogger logger, int count, string sqlState);
+
+    [LoggerMessage(2009, LogLevel.Critical, "Ingestion worker lost its PostgreSQL connection on a group of {Count} batch(es); nothing of it was acknowledged; stopping (the service manager restarts the worker)")]
+    public static partial void WorkerStoreLost(ILogger logger, int count, Exception exception);
 }

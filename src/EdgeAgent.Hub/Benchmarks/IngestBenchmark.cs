@@ -30,6 +30,48 @@ internal static class IngestBenchmark
 {
     private const string Product = "smart-glasses";
 
+    /// <summary>
+    /// On a PostgreSQL store (<paramref name="postgres"/>): <paramref name="workers"/> processors, each with its own
+    /// connection and its own devices, ingest at once, as that many <c>serve --store</c> workers would (no MQTT);
+    /// the figure is all their records over the round's wall time. Each run's devices have fresh ids.
+    /// </summary>
+    public static IngestBenchmarkResult RunPostgres(string postgres, int workers, int records, int batch, int group, int rounds, ILogger logger, TextWriter progress)
+    {
+        var stores = Enumerable.Range(0, workers).Select(_ => PostgresStore.Open(postgres)).ToList();
+        try
+        {
+            var processors = stores.Select(s => new IngestionProcessor(s, TimeProvider.System, logger, s, TimeSpan.FromSeconds(30))).ToList();
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Parallel.For(0, workers, w =>
+            {
+                using var warm = Enrol(stores[w], $"BENCH-{run}-W{w}");
+                Ingest(processors[w], stores[w], warm, Math.Max(batch * group * 2, records / 4), batch, group);
+            });
+            var perRound = new List<double>(rounds);
+            for (var round = 1; round <= rounds; round++)
+            {
+                var devices = Enumerable.Range(0, workers).Select(w => Enrol(stores[w], $"BENCH-{run}-{round:D3}-{w}")).ToList();
+                var made = devices.Select(d => Batches(d, records, batch)).ToList();
+                var clock = Stopwatch.StartNew();
+                Parallel.For(0, workers, w => Check(processors[w], stores[w], devices[w], made[w], records, group));
+                clock.Stop();
+                var rate = (double)records * workers / clock.Elapsed.TotalSeconds;
+                perRound.Add(rate);
+                progress.WriteLine(FormattableString.Invariant($"round {round}: {workers} worker(s) x {records} records in batches of {batch}, {group} per transaction: {clock.Elapsed.TotalMilliseconds:F0} ms, {rate:F0} records/s"));
+                devices.ForEach(d => d.Dispose());
+            }
+
+            processors.ForEach(p => p.Dispose());
+            var sorted = perRound.Order().ToList();
+            var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+            return new IngestBenchmarkResult(records * workers, batch, group, rounds, median, perRound, 0, 0, -1, $"postgresql, {workers} worker(s)");
+        }
+        finally
+        {
+            stores.ForEach(s => s.Dispose());
+        }
+    }
+
     public static IngestBenchmarkResult Run(string databasePath, int records, int batch, int group, int rounds, ILogger logger, TextWriter progress)
     {
         using var store = HubStore.Open(databasePath);
@@ -62,7 +104,7 @@ internal static class IngestBenchmark
         return new IngestBenchmarkResult(records, batch, group, rounds, median, perRound, (double)bytes / ((long)records * rounds), (double)payloads / batches, synchronous, journal);
     }
 
-    private static SyntheticDevice Enrol(HubStore store, string deviceId)
+    private static SyntheticDevice Enrol(IChainStore store, string deviceId)
     {
         var device = new SyntheticDevice(deviceId, Product);
         if (!DeviceKeys.TryRead(device.PublicKeyPem, out var pem, out var keyId, out var problem))
@@ -75,7 +117,7 @@ internal static class IngestBenchmark
         return device;
     }
 
-    private static (TimeSpan Elapsed, List<IncomingBatch> Batches) Ingest(IngestionProcessor processor, HubStore store, SyntheticDevice device, int records, int batch, int group)
+    private static List<IncomingBatch> Batches(SyntheticDevice device, int records, int batch)
     {
         var made = new List<IncomingBatch>();
         for (var left = records; left > 0; left -= batch)
@@ -83,7 +125,20 @@ internal static class IngestBenchmark
             made.Add(new IncomingBatch(device.EventsTopic, device.NextBatch(Math.Min(batch, left))));
         }
 
+        return made;
+    }
+
+    private static (TimeSpan Elapsed, List<IncomingBatch> Batches) Ingest(IngestionProcessor processor, IIngestionStore store, SyntheticDevice device, int records, int batch, int group)
+    {
+        var made = Batches(device, records, batch);
         var clock = Stopwatch.StartNew();
+        Check(processor, store, device, made, records, group);
+        clock.Stop();
+        return (clock.Elapsed, made);
+    }
+
+    private static void Check(IngestionProcessor processor, IIngestionStore store, SyntheticDevice device, List<IncomingBatch> made, int records, int group)
+    {
         foreach (var chunk in made.Chunk(group))
         {
             foreach (var ack in processor.Process(chunk))
@@ -95,13 +150,10 @@ internal static class IngestBenchmark
             }
         }
 
-        clock.Stop();
         var head = store.Head(device.DeviceId)?.Seq ?? 0;
         if (head != records)
         {
             throw new InvalidOperationException($"device {device.DeviceId}: the hub holds up to seq {head} after ingesting {records} records");
         }
-
-        return (clock.Elapsed, made);
     }
 }

@@ -18,6 +18,9 @@ internal static class BenchCommand
         var group = Positive("--group", "Batches verified and stored per transaction (the ingestion writer's group commit).", 8, 1, 10_000);
         var rounds = Positive("--rounds", "Timed rounds after the warm-up; the median is reported.", 3, 1, 100);
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file." };
+        var store = CommonOptions.Store();
+        store.Description = "Measure on this PostgreSQL store (postgres://...) instead of a temporary SQLite database; benchmark devices are enrolled in it.";
+        var workers = Positive("--workers", "With --store: ingestion workers (processors, each with its own connection and devices) at once.", 1, 1, 64);
         var command = new Command(
             "bench",
             "Measure verification plus storage without MQTT: a synthetic device with a real P-256 key makes signed batches of " +
@@ -28,6 +31,8 @@ internal static class BenchCommand
         command.Options.Add(group);
         command.Options.Add(rounds);
         command.Options.Add(output);
+        command.Options.Add(store);
+        command.Options.Add(workers);
         command.SetAction(async (parse, ct) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -36,12 +41,23 @@ internal static class BenchCommand
             try
             {
                 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-                var result = IngestBenchmark.Run(
-                    Path.Combine(dir.FullName, "hub.db"), parse.GetValue(records), parse.GetValue(batch), parse.GetValue(group), parse.GetValue(rounds),
-                    loggers.CreateLogger("EdgeAgent.Hub.Ingestion"), stderr);
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"hub ingest (verify + store, synchronous={result.Synchronous}, journal {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
-                    $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction; {result.BytesPerRecord:F0} bytes/record)"));
+                var logger = loggers.CreateLogger("EdgeAgent.Hub.Ingestion");
+                var result = parse.GetValue(store) is { } pg
+                    ? IngestBenchmark.RunPostgres(pg, parse.GetValue(workers), parse.GetValue(records), parse.GetValue(batch), parse.GetValue(group), parse.GetValue(rounds), logger, stderr)
+                    : IngestBenchmark.Run(Path.Combine(dir.FullName, "hub.db"), parse.GetValue(records), parse.GetValue(batch), parse.GetValue(group), parse.GetValue(rounds), logger, stderr);
+                if (parse.GetValue(store) is not null)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"hub ingest on PostgreSQL (verify + store, {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
+                        $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction)"));
+                }
+                else
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"hub ingest (verify + store, synchronous={result.Synchronous}, journal {result.JournalMode}): {result.RecordsPerSecond:F0} records/s " +
+                        $"(median of {result.Rounds} rounds of {result.Records}; batches of {result.Batch}, {result.Group} per transaction; {result.BytesPerRecord:F0} bytes/record)"));
+                }
+
                 if (parse.GetValue(output) is { } file)
                 {
                     file.Directory?.Create();
@@ -51,7 +67,7 @@ internal static class BenchCommand
 
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is InvalidOperationException or SqliteException or IOException)
+            catch (Exception e) when (e is InvalidOperationException or SqliteException or IOException or Npgsql.NpgsqlException or ArgumentException)
             {
                 stderr.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failure;

@@ -29,6 +29,7 @@ internal static class DevicesCommand
             Description = "Enrol a batch instead: every {serial}.pub.pem file in this directory is the key of device {serial} of --product. Each is checked before any is stored.",
         };
         var db = CommonOptions.Database();
+        var pg = CommonOptions.Store();
         var command = new Command(
             "enroll",
             "Accept records from a device, checked against its public key. Enrolling the same key again changes nothing; a " +
@@ -38,6 +39,7 @@ internal static class DevicesCommand
         command.Options.Add(key);
         command.Options.Add(keyDir);
         command.Options.Add(db);
+        command.Options.Add(pg);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -95,7 +97,7 @@ internal static class DevicesCommand
 
             try
             {
-                using var store = HubStore.Open(parse.GetValue(db)!);
+                using var store = IngestionStores.OpenChain(parse.GetValue(pg), parse.GetValue(db)!);
                 foreach (var row in rows)
                 {
                     var added = store.Enroll(row);
@@ -119,7 +121,7 @@ internal static class DevicesCommand
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
-            catch (SqliteException e)
+            catch (Exception e) when (e is SqliteException or Npgsql.NpgsqlException or ArgumentException)
             {
                 error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
                 return ExitCodes.Failure;
@@ -131,22 +133,26 @@ internal static class DevicesCommand
     private static Command List()
     {
         var db = CommonOptions.Database();
+        var pg = CommonOptions.Store();
         var command = new Command("list", "List enrolled devices: device, product, key id, enrolment time (Unix ms), hub certificate serial (- for none), active or revoked (when, why).");
         command.Options.Add(db);
+        command.Options.Add(pg);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             try
             {
-                using var store = HubStore.Open(parse.GetValue(db)!);
+                // Certificates and revocations are kept in the SQLite hub database only: a PostgreSQL store shows none.
+                const string NoIdentity = "-\t-";
+                using var store = IngestionStores.OpenChain(parse.GetValue(pg), parse.GetValue(db)!);
                 foreach (var d in store.Devices())
                 {
-                    output.WriteLine($"{d.DeviceId}\t{d.ProductId}\t{d.KeyId}\t{d.EnrolledAtMs}\t{Identity.DeviceIdentityCommands.Status(store, d.DeviceId)}");
+                    output.WriteLine($"{d.DeviceId}\t{d.ProductId}\t{d.KeyId}\t{d.EnrolledAtMs}\t{(store is HubStore sqlite ? Identity.DeviceIdentityCommands.Status(sqlite, d.DeviceId) : NoIdentity)}");
                 }
 
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            catch (Exception e) when (e is SqliteException or Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
                 return ExitCodes.Failure;

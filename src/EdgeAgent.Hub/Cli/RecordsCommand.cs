@@ -21,6 +21,7 @@ internal static class RecordsCommand
         var format = new Option<string>("--format") { Description = "json (one object a line) or text.", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong(Formats);
         var db = CommonOptions.Database();
+        var pg = CommonOptions.Store();
         var command = new Command(
             "records",
             "Show a device's verified records in seq order: seq, type, boot, mono_ms, time (status synced|anchored|bounded|unknown " +
@@ -29,6 +30,7 @@ internal static class RecordsCommand
         command.Options.Add(from);
         command.Options.Add(format);
         command.Options.Add(db);
+        command.Options.Add(pg);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -42,7 +44,7 @@ internal static class RecordsCommand
 
             try
             {
-                using var store = HubStore.Open(parse.GetValue(db)!);
+                using var store = IngestionStores.OpenChain(parse.GetValue(pg), parse.GetValue(db)!);
                 var spans = store.BootSpans(d);
                 var anchors = new TimeAnchors(store.Anchors(d).Select(a =>
                     spans.TryGetValue(a.Boot, out var s) ? new BootAnchor(a.Boot, a.OffsetMs, a.ErrMs, s.MinMono, s.MaxMono) : new BootAnchor(a.Boot, a.OffsetMs, a.ErrMs, 0, 0)));
@@ -54,7 +56,7 @@ internal static class RecordsCommand
 
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            catch (Exception e) when (e is SqliteException or Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
             {
                 error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
                 return ExitCodes.Failure;

@@ -13,6 +13,7 @@ internal static class RejectionsCommand
         var device = new Option<string?>("--device") { Description = "Only this device's rejections." };
         var latest = new Option<int>("--latest") { Description = "How many of the latest rejections to list (default 20, 0-1000).", DefaultValueFactory = _ => 20 };
         var db = CommonOptions.Database();
+        var pg = CommonOptions.Store();
         var command = new Command(
             "rejections",
             "Show flagged input (kept, never counted as records): counts per reason (" + string.Join(", ", RejectionReasons.All) +
@@ -20,6 +21,7 @@ internal static class RejectionsCommand
         command.Options.Add(device);
         command.Options.Add(latest);
         command.Options.Add(db);
+        command.Options.Add(pg);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -33,7 +35,7 @@ internal static class RejectionsCommand
 
             try
             {
-                using var store = HubStore.Open(parse.GetValue(db)!);
+                using var store = IngestionStores.OpenChain(parse.GetValue(pg), parse.GetValue(db)!);
                 var (perReason, rows) = store.Rejections(parse.GetValue(device), n);
                 output.WriteLine("rejections per reason:");
                 foreach (var (reason, count) in perReason)
@@ -58,7 +60,7 @@ internal static class RejectionsCommand
 
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            catch (Exception e) when (e is SqliteException or Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
             {
                 error.WriteLine($"error: --db {parse.GetValue(db)}: {e.Message}");
                 return ExitCodes.Failure;

@@ -49,6 +49,21 @@ internal static class ServeCommand
             Description = "Seconds between two steps of the rollout engine (default 1).",
             DefaultValueFactory = _ => 1,
         };
+        var store = new Option<string?>("--store")
+        {
+            Description = "Run as one ingestion worker of a scale-out hub on this PostgreSQL store (postgres://USER[:PASSWORD]@HOST[:PORT]/DB, or postgres:///DB?host=/SOCKET/DIR; " +
+                "the password may come from PGPASSWORD) instead of the SQLite --db; needs --broker, and serves no REST API, dashboard or rollouts.",
+        };
+        var workerId = new Option<string>("--worker-id")
+        {
+            Description = "This worker's name among those sharing --store, appended to --client-id (default: host name and process id).",
+            DefaultValueFactory = _ => HubOptions.DefaultWorkerId(),
+        };
+        var gapGrace = new Option<double>("--gap-grace")
+        {
+            Description = "Seconds a batch that arrived ahead of its device's head waits, parked, for its predecessor (at another worker) before it is flagged gap (default 30, twice the agent's acknowledgement timeout).",
+            DefaultValueFactory = _ => 30,
+        };
         var command = new Command(
             "serve",
             "Run the hub: the embedded MQTT broker (or --broker), ingestion, which verifies every batch, stores it durably " +
@@ -65,6 +80,9 @@ internal static class ServeCommand
         command.Options.Add(chromium);
         command.Options.Add(publicUrl);
         command.Options.Add(rolloutInterval);
+        command.Options.Add(store);
+        command.Options.Add(workerId);
+        command.Options.Add(gapGrace);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -92,7 +110,23 @@ internal static class ServeCommand
 
             var options = new HubOptions { PublicUrl = hubUrl, RolloutInterval = TimeSpan.FromSeconds(interval), DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
                 Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [],
-                ReportProfile = parse.GetValue(profile)!, Chromium = parse.GetValue(chromium)! };
+                ReportProfile = parse.GetValue(profile)!, Chromium = parse.GetValue(chromium)!,
+                Store = parse.GetValue(store), WorkerId = parse.GetValue(workerId)!, GapGrace = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(gapGrace), 0, 86_400)) };
+            if (options.IsWorker)
+            {
+                // The web, the rollout engine and the embedded broker's listeners read the SQLite database (registry,
+                // accounts, releases, campaigns), which a PostgreSQL store does not hold: refused, not silently dropped.
+                foreach (var webOnly in new Option[] { http, listen, mqtts, publicUrl, profile, chromium, rolloutInterval })
+                {
+                    if (parse.GetResult(webOnly) is { Implicit: false })
+                    {
+                        error.WriteLine($"error: {webOnly.Name}: a --store postgres:// worker runs ingestion only; the REST API, dashboard, rollouts and the embedded broker read the SQLite database, " +
+                            "which the PostgreSQL store does not hold: run them with `edgehub serve --db`");
+                        return ExitCodes.BadInput;
+                    }
+                }
+            }
+
             if (options.Validate() is { Count: > 0 } problems)
             {
                 foreach (var p in problems)
@@ -101,6 +135,11 @@ internal static class ServeCommand
                 }
 
                 return ExitCodes.BadInput;
+            }
+
+            if (options.IsWorker)
+            {
+                return await RunWorkerAsync(options, output, error, ct).ConfigureAwait(false);
             }
 
             try
@@ -142,5 +181,37 @@ internal static class ServeCommand
             }
         });
         return command;
+    }
+
+    private static async Task<int> RunWorkerAsync(HubOptions options, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            await using var worker = await WorkerHost.StartAsync(options, consoleLifetime: true, cancellationToken: ct).ConfigureAwait(false);
+            output.WriteLine($"edgehub: worker {options.WorkerId} ingesting from {options.ExternalBroker!.ToString().TrimEnd('/')} (shared subscription $share/{options.ShareGroup}/...), store {Store.PostgresLocation.Display(options.Store!)}");
+            output.Flush();
+            var systemd = new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier();
+            systemd.Notify(new($"STATUS=worker {options.WorkerId} ingesting"));
+            systemd.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState.Ready);
+            try
+            {
+                await worker.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C: the host is stopped by the dispose below.
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

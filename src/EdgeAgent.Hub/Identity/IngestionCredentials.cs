@@ -9,11 +9,16 @@ namespace EdgeAgent.Hub.Identity;
 /// <see cref="HubCertificateAuthority.IngestionName"/> with a secret made at each start and held only in memory. An
 /// external broker over mqtts: the ingestion's client certificate from the hub CA (<c>hub-ingest.pem</c>, its key
 /// owner-only), trusting the hub CA for the broker's server certificate (<c>edgehub broker-config</c> issues both).
+/// An external broker named with a user (<c>mqtt://USER@HOST:PORT</c>, the scale-out workers' broker): that user, with
+/// the password in <see cref="PasswordVariable"/> (never on the command line, where <c>ps</c> shows it).
 /// </summary>
 internal sealed class IngestionCredentials
 {
     public const string CertificateFile = "hub-ingest.pem";
     public const string KeyFile = "hub-ingest.key";
+
+    /// <summary>The environment variable holding the password of an external broker's user.</summary>
+    public const string PasswordVariable = "EDGEHUB_MQTT_PASSWORD";
 
     private static readonly TimeSpan Validity = TimeSpan.FromDays(2 * 365);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
@@ -40,6 +45,11 @@ internal sealed class IngestionCredentials
         {
             builder.WithCredentials(HubCertificateAuthority.IngestionName, Secret);
             return;
+        }
+
+        if (_options.ExternalBroker.UserInfo is { Length: > 0 } user)
+        {
+            builder.WithCredentials(Uri.UnescapeDataString(user.Split(':')[0]), Environment.GetEnvironmentVariable(PasswordVariable) ?? "");
         }
 
         if (_options.ExternalBroker.Scheme == "mqtts")

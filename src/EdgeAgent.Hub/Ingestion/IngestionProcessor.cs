@@ -15,6 +15,13 @@ internal sealed record OutgoingAck(string Topic, BatchAck Ack);
 /// Verifies groups of batches and stores them in one transaction (group commit), then says which acknowledgements to
 /// publish. Every check of chain and signature is <see cref="BatchVerifier"/>'s; this class adds the topic, the
 /// enrolment and the storage around it. Bad input is flagged, counted and kept; it never stops the other devices.
+/// <para>
+/// With several workers sharing one store (<see cref="IParkedBatches"/> given), a batch whose first entry lies beyond
+/// head + 1 most likely has its predecessor at another worker, not yet committed: it is parked, not flagged, and the
+/// device is acknowledged only up to its held head. Whichever worker advances the head drains the device's parked
+/// batches in order; one still parked after the grace period is verified as it stands, and so flagged <c>gap</c>
+/// (<see cref="SweepExpired"/>). Every group locks its devices first (<see cref="IIngestionStore.LockDevices"/>).
+/// </para>
 /// Not thread-safe: the ingestion writer loop is its only caller.
 /// </summary>
 internal sealed class IngestionProcessor : IDisposable
@@ -22,17 +29,27 @@ internal sealed class IngestionProcessor : IDisposable
     /// <summary>Counter (not a rejection) for a <c>telemetry.dropped</c> report whose count the tombstones held disagree with.</summary>
     public const string DropReportMismatch = "drop_report_mismatch";
 
+    /// <summary>Counter (not a rejection) of batches parked because they arrived ahead of their device's head (several workers).</summary>
+    public const string BatchParked = "batch_parked";
+
     private const int MaxKeptRejectedPayload = 64 * 1024;
 
-    private readonly HubStore _store;
+    /// <summary>Most devices whose expired parked batches one <see cref="SweepExpired"/> flags.</summary>
+    private const int SweepDevices = 64;
+
+    private readonly IIngestionStore _store;
+    private readonly IParkedBatches? _parking;
+    private readonly TimeSpan _gapGrace;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, (string ProductId, ECDsa Key)> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _warnedStreak = new(StringComparer.Ordinal);
 
-    public IngestionProcessor(HubStore store, TimeProvider time, ILogger logger)
+    public IngestionProcessor(IIngestionStore store, TimeProvider time, ILogger logger, IParkedBatches? parking = null, TimeSpan gapGrace = default)
     {
         _store = store;
+        _parking = parking;
+        _gapGrace = gapGrace;
         _time = time;
         _logger = logger;
     }
@@ -41,18 +58,66 @@ internal sealed class IngestionProcessor : IDisposable
     public IReadOnlyList<OutgoingAck> Process(IReadOnlyList<IncomingBatch> group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var touched = new Dictionary<string, (string Product, List<RejectedRecord> Rejected, bool Enrolled)>(StringComparer.Ordinal);
-        var problems = new List<(string Device, string Reason, string Detail)>();
-        var clean = new HashSet<string>(StringComparer.Ordinal);
+        var devices = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var message in group)
+        {
+            if (Topics.TryParse(message.Topic, out _, out var device, out _))
+            {
+                devices.Add(device);
+            }
+        }
+
+        return InTransaction(devices, work =>
+        {
+            var parked = _parking?.WithParked(devices) ?? new HashSet<string>();
+            foreach (var message in group)
+            {
+                ProcessOne(message, work, allowPark: true);
+            }
+
+            foreach (var device in work.Parked.Concat(parked).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                Drain(device, work, expiredBeforeMs: null);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Flags the parked batches whose grace ran out (their predecessor never came): each is verified against the head as
+    /// it stands, which gives <c>gap</c>, as a single hub would have flagged it on arrival. Returns the acknowledgements.
+    /// Nothing to do without <see cref="IParkedBatches"/>.
+    /// </summary>
+    public IReadOnlyList<OutgoingAck> SweepExpired()
+    {
+        if (_parking is null)
+        {
+            return [];
+        }
+
+        var expiredBefore = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)_gapGrace.TotalMilliseconds;
+        var devices = _parking.DevicesParkedBefore(expiredBefore, SweepDevices);
+        if (devices.Count == 0)
+        {
+            return [];
+        }
+
+        return InTransaction(devices, work =>
+        {
+            foreach (var device in devices)
+            {
+                Drain(device, work, expiredBefore);
+            }
+        });
+    }
+
+    private IReadOnlyList<OutgoingAck> InTransaction(IReadOnlyCollection<string> devices, Action<GroupWork> body)
+    {
+        var work = new GroupWork(_time.GetUtcNow().ToUnixTimeMilliseconds());
         _store.BeginWrite();
         try
         {
-            foreach (var message in group)
-            {
-                ProcessOne(message, now, touched, problems, clean);
-            }
-
+            _store.LockDevices(devices);
+            body(work);
             _store.CommitWrite();
         }
         catch
@@ -61,7 +126,7 @@ internal sealed class IngestionProcessor : IDisposable
             throw;
         }
 
-        foreach (var (device, reason, detail) in problems)
+        foreach (var (device, reason, detail) in work.Problems)
         {
             if (!_warnedStreak.TryGetValue(device, out var last) || last != reason)
             {
@@ -70,19 +135,45 @@ internal sealed class IngestionProcessor : IDisposable
             }
         }
 
-        foreach (var device in clean.Where(d => !problems.Any(p => p.Device == d)))
+        foreach (var device in work.Clean.Where(d => !work.Problems.Any(p => p.Device == d)))
         {
             _warnedStreak.Remove(device);
         }
 
-        var acks = new List<OutgoingAck>(touched.Count);
-        foreach (var (device, t) in touched)
+        var acks = new List<OutgoingAck>(work.Touched.Count);
+        foreach (var (device, t) in work.Touched)
         {
             var head = t.Enrolled ? _store.Head(device)?.Seq ?? 0 : 0;
             acks.Add(new OutgoingAck(Topics.Ack(t.Product, device), new BatchAck { DeviceId = device, AckedSeq = head, Rejected = t.Rejected }));
         }
 
         return acks;
+    }
+
+    /// <summary>
+    /// Applies the device's parked batches the head has reached, in order, until none is left that follows on; with
+    /// <paramref name="expiredBeforeMs"/>, also those parked before it, which are then verified as they stand.
+    /// </summary>
+    private void Drain(string device, GroupWork work, long? expiredBeforeMs)
+    {
+        var progressed = true;
+        while (progressed)
+        {
+            progressed = false;
+            foreach (var parked in _parking!.Parked(device))
+            {
+                var head = _store.Head(device)?.Seq ?? 0;
+                var expired = parked.ParkedAtMs <= expiredBeforeMs;
+                if (parked.FirstSeq > head + 1 && !expired)
+                {
+                    continue;
+                }
+
+                _parking.Unpark(device, parked.FirstSeq);
+                ProcessOne(new IncomingBatch(parked.Topic, parked.Payload), work, allowPark: false);
+                progressed |= (_store.Head(device)?.Seq ?? 0) > head;
+            }
+        }
     }
 
     public void Dispose()
@@ -93,9 +184,12 @@ internal sealed class IngestionProcessor : IDisposable
         }
     }
 
-    private void ProcessOne(IncomingBatch message, long now, Dictionary<string, (string Product, List<RejectedRecord> Rejected, bool Enrolled)> touched,
-        List<(string, string, string)> problems, HashSet<string> clean)
+    private void ProcessOne(IncomingBatch message, GroupWork work, bool allowPark)
     {
+        var now = work.NowMs;
+        var touched = work.Touched;
+        var problems = work.Problems;
+        var clean = work.Clean;
         if (!Topics.TryParse(message.Topic, out var product, out var device, out var kind) || kind != "evt")
         {
             Flag("?", 0, RejectionReasons.WrongTopic, $"topic '{message.Topic}' is not ea/v1/{{product}}/{{device}}/evt", message.Topic, message.Payload, now, problems);
@@ -143,6 +237,15 @@ internal sealed class IngestionProcessor : IDisposable
         var head = held is { } h ? new ChainHead(h.Seq, h.Hash) : ChainHead.Genesis;
         var dropsReportedTo = held?.DropsReportedTo ?? 0;
         var verdict = BatchVerifier.Verify(batch, key.Key, head, seq => _store.HeldHash(device, seq));
+        if (allowPark && _parking is not null && IsAhead(verdict, head))
+        {
+            // Signed and whole, but it starts past head + 1: its predecessor is most likely at another worker.
+            _parking.Park(new ParkedBatch(device, verdict.Rejected.Min(r => r.Seq), message.Topic, message.Payload, now));
+            _store.Count(BatchParked);
+            work.Parked.Add(device);
+            return;
+        }
+
         foreach (var r in verdict.Rejected)
         {
             Reject(r.Seq, r.Reason, r.Detail, r.Bytes);
@@ -162,7 +265,7 @@ internal sealed class IngestionProcessor : IDisposable
         {
             if (e.Record is { } rec)
             {
-                _store.InsertRecord(new RecordRow(device, e.Seq, e.Hash, rec.Prev, rec.Boot, rec.MonoMs, rec.WallMs, rec.TimeSource, rec.Type, e.Bytes, now));
+                _store.AddRecord(new RecordRow(device, e.Seq, e.Hash, rec.Prev, rec.Boot, rec.MonoMs, rec.WallMs, rec.TimeSource, rec.Type, e.Bytes, now));
                 if (rec.Type == RecordTypes.ClockSync)
                 {
                     Anchor(device, rec);
@@ -175,7 +278,7 @@ internal sealed class IngestionProcessor : IDisposable
             else
             {
                 // A tombstone: a link the hub cannot read, stored with no payload and never counted as a record.
-                _store.InsertRecord(new RecordRow(device, e.Seq, e.Hash, "", 0, 0, null, TimeSources.None, "", null, now));
+                _store.AddRecord(new RecordRow(device, e.Seq, e.Hash, "", 0, 0, null, TimeSources.None, "", null, now));
             }
         }
 
@@ -183,6 +286,10 @@ internal sealed class IngestionProcessor : IDisposable
         _store.SetHead(device, last.Seq, last.Hash, dropsReportedTo);
         _store.InsertCheckpoint(device, batch.Checkpoint.Seq, batch.Checkpoint.Hash, batch.Checkpoint.KeyId, batch.Checkpoint.Signature, now);
     }
+
+    /// <summary>Nothing accepted, every entry flagged <c>gap</c>, the first of them beyond head + 1: the batch comes early, it is not damaged.</summary>
+    private static bool IsAhead(BatchVerdict verdict, ChainHead head) =>
+        verdict.Accepted.Count == 0 && verdict.Rejected.Count > 0 && verdict.Rejected.All(r => r.Reason == RejectionReasons.Gap) && verdict.Rejected.Min(r => r.Seq) > head.Seq + 1;
 
     private void Anchor(string device, EvidenceRecord rec)
     {
@@ -220,6 +327,20 @@ internal sealed class IngestionProcessor : IDisposable
         var kept = payload is { Length: > MaxKeptRejectedPayload } ? payload[..MaxKeptRejectedPayload] : payload;
         _store.InsertRejection(device, seq, reason, detail, topic, kept, now);
         problems.Add((device, reason, detail));
+    }
+
+    /// <summary>What one transaction did: the devices it touched (for their acknowledgements), what it flagged, what it parked.</summary>
+    private sealed class GroupWork(long nowMs)
+    {
+        public long NowMs { get; } = nowMs;
+
+        public Dictionary<string, (string Product, List<RejectedRecord> Rejected, bool Enrolled)> Touched { get; } = new(StringComparer.Ordinal);
+
+        public List<(string Device, string Reason, string Detail)> Problems { get; } = [];
+
+        public HashSet<string> Clean { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Parked { get; } = new(StringComparer.Ordinal);
     }
 
     private (string ProductId, ECDsa Key)? EnrolledKey(string device)

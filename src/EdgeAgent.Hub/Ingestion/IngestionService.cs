@@ -16,10 +16,21 @@ namespace EdgeAgent.Hub.Ingestion;
 /// writer loop that verifies and stores whatever is queued as one group in one transaction, and only then PUBACKs the
 /// messages and publishes a <see cref="BatchAck"/> per device touched. Clock requests are answered at once. The same
 /// connection carries the rollout engine's retained model directives (<see cref="PublishRetainedAsync"/>).
+/// <para>
+/// As one worker of a shared PostgreSQL store (<see cref="HubOptions.Store"/>) it subscribes through the MQTT 5 shared
+/// subscription <c>$share/GROUP/...</c>, so the broker spreads batches over the workers; its session ends with its
+/// connection (a dead worker's session would otherwise keep taking its share of batches until it expires), and a
+/// batch in flight to a worker that dies is delivered again by the broker where it re-dispatches (EMQX), else sent again
+/// by its device, which keeps every record until the hub's acknowledgement names it. The writer also flags parked
+/// batches whose grace ran out (<see cref="IngestionProcessor.SweepExpired"/>).
+/// </para>
 /// </summary>
 internal sealed class IngestionService : BackgroundService, Rollouts.IDirectivePublisher
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often an idle worker looks for parked batches whose grace ran out.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly HubOptions _options;
     private readonly TimeProvider _time;
@@ -94,10 +105,10 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_broker.Host, _broker.Port)
-            .WithClientId(_options.ClientId)
+            .WithClientId(_options.MqttClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithCleanStart(_options.IsWorker)
+            .WithSessionExpiryInterval(_options.IsWorker ? 0 : (uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
         _credentials.Apply(builder); // a credential no device has: the embedded broker's per-start secret, or the hub's client certificate
         var options = builder.Build();
@@ -112,12 +123,20 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                 if (!_client.IsConnected)
                 {
                     var result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
+                    var (events, clock) = _options.IsWorker
+                        ? ($"$share/{_options.ShareGroup}/{Topics.AllEvents}", $"$share/{_options.ShareGroup}/{Topics.AllClock}")
+                        : (Topics.AllEvents, Topics.AllClock);
                     var subscribe = new MqttClientSubscribeOptionsBuilder()
-                        .WithTopicFilter(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce)
-                        .WithTopicFilter(Topics.AllClock, MqttQualityOfServiceLevel.AtLeastOnce)
+                        .WithTopicFilter(events, MqttQualityOfServiceLevel.AtLeastOnce)
+                        .WithTopicFilter(clock, MqttQualityOfServiceLevel.AtLeastOnce)
                         .Build();
-                    await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
-                    Log.IngestionConnected(_logger, _broker, result.IsSessionPresent, Topics.AllEvents, Topics.AllClock);
+                    var granted = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+                    if (granted.Items.FirstOrDefault(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) is { } refused)
+                    {
+                        throw new InvalidOperationException($"the broker refused the subscription {refused.TopicFilter.Topic}: {refused.ResultCode}");
+                    }
+
+                    Log.IngestionConnected(_logger, _broker, result.IsSessionPresent, events, clock);
                     _ready.TrySetResult();
                 }
 
@@ -144,14 +163,33 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
 
     private async Task WriterLoopAsync(CancellationToken ct)
     {
-        using var store = HubStore.Open(_options.DatabasePath);
-        using var processor = new IngestionProcessor(store, _time, _logger);
+        using var stores = IngestionStores.Open(_options);
+        using var processor = new IngestionProcessor(stores.Store, _time, _logger, stores.Parking, _options.GapGrace);
         var group = new List<MqttApplicationMessageReceivedEventArgs>();
         var batches = new List<IncomingBatch>();
         try
         {
-            while (await _inbox.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            var lastSweep = _time.GetTimestamp();
+            while (true)
             {
+                // A worker sweeps at least once a second, busy or idle: a busy one must flag expired parked batches too.
+                if (stores.Parking is not null && _time.GetElapsedTime(lastSweep) >= SweepInterval)
+                {
+                    lastSweep = _time.GetTimestamp();
+                    var expired = await StoreWithRetryAsync(processor.SweepExpired, 0, ct).ConfigureAwait(false);
+                    await Task.WhenAll(expired.Select(a => PublishAsync(a.Topic, BatchAck.Write(a.Ack), ct))).ConfigureAwait(false);
+                }
+
+                if (stores.Parking is not null && !await WaitToReadOrSweepAsync(ct).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                if (stores.Parking is null && !await _inbox.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 group.Clear();
                 batches.Clear();
                 while (group.Count < _options.MaxGroupBatches && _inbox.Reader.TryRead(out var e))
@@ -174,7 +212,7 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                     continue;
                 }
 
-                var acks = await StoreWithRetryAsync(processor, batches, ct).ConfigureAwait(false);
+                var acks = await StoreWithRetryAsync(() => processor.Process(batches), batches.Count, ct).ConfigureAwait(false);
                 foreach (var e in group)
                 {
                     await AcknowledgeAsync(e, ct).ConfigureAwait(false);
@@ -190,18 +228,52 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         }
     }
 
-    private async Task<IReadOnlyList<OutgoingAck>> StoreWithRetryAsync(IngestionProcessor processor, List<IncomingBatch> batches, CancellationToken ct)
+    /// <summary>True when a message is waiting; false when the sweep interval passed first.</summary>
+    private async Task<bool> WaitToReadOrSweepAsync(CancellationToken ct)
+    {
+        if (_inbox.Reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var wait = _inbox.Reader.WaitToReadAsync(timeout.Token).AsTask();
+        var delay = Task.Delay(SweepInterval, _time, timeout.Token);
+        var first = await Task.WhenAny(wait, delay).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return first == wait && wait.IsCompletedSuccessfully && wait.Result;
+    }
+
+    private async Task<IReadOnlyList<OutgoingAck>> StoreWithRetryAsync(Func<IReadOnlyList<OutgoingAck>> store, int count, CancellationToken ct)
     {
         while (true)
         {
             try
             {
-                return processor.Process(batches);
+                return store();
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
-                Log.WriterFailed(_logger, batches.Count, (long)RetryDelay.TotalMilliseconds, e);
+                Log.WriterFailed(_logger, count, (long)RetryDelay.TotalMilliseconds, e);
                 await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
+            {
+                // Another worker's transaction won: nothing of this group was kept; run it again at once.
+                Log.WriterConflict(_logger, count, e.SqlState);
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                Log.WriterFailed(_logger, count, (long)RetryDelay.TotalMilliseconds, e);
+                await Task.Delay(RetryDelay, _time, ct).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException e) when (!ct.IsCancellationRequested)
+            {
+                // The connection itself failed: this worker stops (its service manager starts it again on a new one);
+                // nothing of the group was acknowledged, so the broker or the devices send it again.
+                Log.WorkerStoreLost(_logger, count, e);
+                throw;
             }
         }
     }

@@ -20,7 +20,7 @@ internal sealed record BootAnchorRow(long Boot, long OffsetMs, long ErrMs);
 /// The hub's SQLite database (WAL, synchronous=FULL: an acknowledgement promises the records are on disk). One instance
 /// owns one connection and is not thread-safe: the ingestion writer has its own, each CLI verb opens its own.
 /// </summary>
-internal sealed class HubStore : IDisposable
+internal sealed class HubStore : IChainStore
 {
     /// <summary>The version <see cref="Open"/> brings a database to: the number of <see cref="Migrations"/>.</summary>
     public const int SchemaVersion = 6;
@@ -62,6 +62,9 @@ internal sealed class HubStore : IDisposable
     }
 
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Location => Path;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema to <see cref="SchemaVersion"/>.</summary>
     public static HubStore Open(string path)
@@ -184,6 +187,11 @@ internal sealed class HubStore : IDisposable
         EndWrite();
     }
 
+    /// <summary>No-op: SQLite has one writer (the ingestion loop), and its write transaction holds the database.</summary>
+    public void LockDevices(IReadOnlyCollection<string> deviceIds)
+    {
+    }
+
     /// <summary>The device's chain head and how far its drop reports reach (0, genesis before any record).</summary>
     public (long Seq, string Hash, long DropsReportedTo)? Head(string deviceId)
     {
@@ -234,6 +242,9 @@ internal sealed class HubStore : IDisposable
         p[10].Value = row.ReceivedAtMs;
         return _insertRecord.ExecuteNonQuery() == 1;
     }
+
+    /// <inheritdoc/>
+    public void AddRecord(RecordRow row) => InsertRecord(row);
 
     public void InsertCheckpoint(string deviceId, long seq, string hash, string keyId, string sig, long receivedAtMs)
     {

@@ -19,13 +19,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _config;
     private Process? _process;
 
-    private MosquittoBroker(string directory, int port, string config)
+    private MosquittoBroker(string directory, int port, string config, bool persistence = false)
     {
         _directory = directory;
         Port = port;
         TlsPort = port;
         _config = Path.Combine(directory, "mosquitto.conf");
-        File.WriteAllText(_config, config + "\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
+        File.WriteAllText(_config, config + (persistence ? "" : "\npersistence false") + "\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
     }
 
     private MosquittoBroker(string directory, int port, TestCertificates? tls, string? alsoListenOn = null)
@@ -108,14 +108,21 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// Starts Mosquitto with a configuration written elsewhere (e.g. by <c>edgehub broker-config</c>) whose only listener
     /// is the TLS one on <paramref name="port"/>; this adds only logging to stderr and no persistence.
     /// </summary>
-    public static async Task<MosquittoBroker> StartWithConfigAsync(string config, int port, CancellationToken cancellationToken = default)
+    public static Task<MosquittoBroker> StartWithConfigAsync(string config, int port, CancellationToken cancellationToken = default) =>
+        StartWithConfigAsync(config, port, persistence: false, cancellationToken);
+
+    /// <summary>
+    /// Starts Mosquitto with a whole configuration written elsewhere (a shipped one, its ports and paths rewritten), whose
+    /// first listener is on <paramref name="port"/>; with <paramref name="persistence"/>, its own persistence settings stand.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartWithConfigAsync(string config, int port, bool persistence, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Executable))
         {
             throw new InvalidOperationException($"{Executable} is missing; ./build.sh --target=Test installs it (apt-get install mosquitto)");
         }
 
-        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, port, config);
+        var broker = new MosquittoBroker(Directory.CreateTempSubdirectory("edgeagent-mosquitto-").FullName, port, config, persistence);
         await broker.StartAgainAsync(cancellationToken).ConfigureAwait(false);
         return broker;
     }
