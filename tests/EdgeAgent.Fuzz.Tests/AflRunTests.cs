@@ -27,6 +27,23 @@ public sealed class AflRunTests(AflRunTests.InstrumentedHarness harness) : IClas
         Assert.Empty(run.Findings);
     }
 
+    /// <summary>
+    /// The other side of the runs above: a target with a planted bug (<see cref="Targets.CanaryTarget"/>: a 0xFF byte
+    /// crashes it, one of afl's interesting values away from its seed) fuzzed 4 s must come back with the crash counted
+    /// and its input copied out, or "found nothing" would prove nothing.
+    /// </summary>
+    [SkippableFact]
+    public void AflFuzz_CanaryWithPlantedCrash_CrashFoundAndInputCopied()
+    {
+        Skip.If(harness.CannotRun is not null, harness.CannotRun);
+        var output = new StringWriter();
+
+        var run = AflCampaign.Fuzz(harness.Bin!, Targets.FuzzTargets.Canary, harness.Options with { Targets = [Targets.FuzzTargets.Canary], Seconds = 4 }, output);
+
+        Assert.True(run.Stats.Crashes > 0, $"afl-fuzz did not report the canary's planted crash: {AflCampaign.Summary(run)}; {output}");
+        Assert.Contains(run.Findings, f => File.ReadAllBytes(f).AsSpan().Contains((byte)0xFF));
+    }
+
     /// <summary>The harness copied and instrumented once for the three runs, or why that cannot be done here.</summary>
     public sealed class InstrumentedHarness : IDisposable
     {

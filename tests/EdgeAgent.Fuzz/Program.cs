@@ -20,7 +20,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length == 1 && FuzzTargets.Names.Contains(args[0]))
+        if (args.Length == 1 && FuzzTargets.IsTarget(args[0]))
         {
             // Created at the first input, not before: instrumented code (the csv target's template import) touches afl's
             // coverage map, which SharpFuzz maps only once its loop runs; earlier it is an access violation.
