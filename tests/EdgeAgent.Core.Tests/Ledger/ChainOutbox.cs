@@ -59,7 +59,7 @@ internal sealed class ChainOutbox : IOutbox
         {
             if (record.Seq != _head.Seq + 1 || record.Prev != _head.Hash)
             {
-                return ValueTask.FromException<AppendOutcome>(new ArgumentException($"record seq {record.Seq} is not the next link: the head is seq {_head.Seq}"));
+                return ValueTask.FromException<AppendOutcome>(new NotNextLinkException($"record seq {record.Seq} is not the next link: the head is seq {_head.Seq}"));
             }
 
             if (FailSeqOnce == record.Seq)
