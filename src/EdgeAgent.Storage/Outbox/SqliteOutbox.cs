@@ -33,12 +33,14 @@ namespace EdgeAgent.Storage.Outbox;
 /// <para>
 /// The filesystem is part of the budget (<see cref="DiskRoom"/>): before each batch the room left on it is measured
 /// and the caps become the smaller of the configured ones and what that room holds: telemetry may use the room less the
-/// evidence reserve; past it the oldest telemetry is dropped, new telemetry is refused and evidence drops telemetry for
-/// room, so telemetry goes first, as tombstones and a drop report, before the disk is full, and evidence has the
-/// reserve. The WAL is checkpointed after <see cref="DiskRoom.WalPages"/> pages and truncated back to that size, so it
-/// cannot take a small disk. Should SQLite find the disk full all the same (SQLITE_FULL), the batch is retried once with
-/// every live telemetry record dropped and the batch's telemetry refused; evidence that still does not fit fails with
-/// <see cref="IOException"/>, and its callers may append it again. <see cref="OutboxDepth.DiskFull"/> tells the state.
+/// evidence reserve: below twice the reserve each new telemetry record drops the oldest, within it new telemetry is
+/// refused, so telemetry goes first, as tombstones and a drop report, before the disk is full, and evidence (which is
+/// not dropped for the disk) has the reserve. Only appends apply the disk's caps: <see cref="EnforceBudgetsAsync"/>
+/// keeps to the configured ones. The WAL is checkpointed after <see cref="DiskRoom.WalPages"/> pages and truncated back to that size, so it
+/// cannot take a small disk, and an acknowledgement deletes in steps of <see cref="AcknowledgeStep"/> rows. Should SQLite
+/// find the disk full all the same (SQLITE_FULL), the batch is retried once with every live telemetry record dropped and
+/// the batch's telemetry refused; evidence that still does not fit fails with <see cref="IOException"/> (nothing stored),
+/// and its callers may append it again. <see cref="OutboxDepth.DiskFull"/> tells the state.
 /// </para>
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox
