@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 // configured by the Load section of FILE, which is re-read whenever it changes: Load:UntilSeq (make records until the
 // chain head reaches it, then wait for a higher value), Load:TelemetryEvery (every n-th record is env.sample telemetry,
 // the rest maintenance.performed evidence; 0 = none), Load:Writers (concurrent appenders). It prints "made <seq>
-// <outcome>" after each append returned (the record is durable), which the tests check against the hub.
+// <outcome> <type>" after each append returned (the record is durable), which the tests check against the hub, and
+// "failed <type>: <reason>" for an append the outbox could not store (it goes on making records).
 if (args is not ["run", .. var rest])
 {
     Console.Error.WriteLine("usage: run [--config FILE] [--set Key=Value ...]");
@@ -88,8 +89,18 @@ internal sealed class LoadGenerator(AgentRuntime runtime, IOptionsMonitor<LoadOp
                     j.WriteNumber("n", n);
                     j.WriteString("note", "load generator: a realistic payload of a few dozen bytes");
                 });
-                var appended = await runtime.Ledger.AppendAsync(telemetry ? RecordTypes.EnvSample : RecordTypes.MaintenancePerformed, data, stoppingToken);
-                await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"made {appended.Seq} {appended.Outcome}"));
+                var type = telemetry ? RecordTypes.EnvSample : RecordTypes.MaintenancePerformed;
+                try
+                {
+                    var appended = await runtime.Ledger.AppendAsync(type, data, stoppingToken);
+                    await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"made {appended.Seq} {appended.Outcome} {type}"));
+                }
+                catch (Exception e) when (e is IOException or EdgeAgent.Core.Outbox.NotNextLinkException)
+                {
+                    // Not stored (a full disk): said, and the generator goes on, as a device's producers would.
+                    await Console.Out.WriteLineAsync($"failed {type}: {e.Message}");
+                    await Task.Delay(100, stoppingToken);
+                }
             }
         }, stoppingToken)));
     }

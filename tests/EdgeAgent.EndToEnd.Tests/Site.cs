@@ -66,6 +66,9 @@ internal sealed class Site : IAsyncDisposable
     /// <summary>Every "made SEQ" line of every agent run so far: records the agent was told were durable.</summary>
     public List<long> Made { get; } = [];
 
+    /// <summary>The "made SEQ OUTCOME TYPE" lines themselves, of every agent run so far.</summary>
+    public List<string> MadeLines { get; } = [];
+
     public ChildProcess? Agent => _agent;
 
     /// <summary>
@@ -186,6 +189,7 @@ internal sealed class Site : IAsyncDisposable
         {
             await agent.KillAsync();
             Made.AddRange(MadeBy(agent));
+            MadeLines.AddRange(agent.Lines.Where(l => l.StartsWith("made ", StringComparison.Ordinal)));
             await agent.DisposeAsync();
             Keep(agent);
             _agent = null;
@@ -199,6 +203,7 @@ internal sealed class Site : IAsyncDisposable
         {
             await agent.TerminateAsync(StartTimeout);
             Made.AddRange(MadeBy(agent));
+            MadeLines.AddRange(agent.Lines.Where(l => l.StartsWith("made ", StringComparison.Ordinal)));
             Assert.True(agent.ExitCode == 0, $"the agent's clean stop exited with {agent.ExitCode}: {agent.ErrorText}");
             await agent.DisposeAsync();
             Keep(agent);

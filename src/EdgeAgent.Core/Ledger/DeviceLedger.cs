@@ -26,9 +26,14 @@ public sealed record LedgerAppend(long Seq, string Hash, AppendOutcome Outcome);
 /// and only what it holds is ever read for publishing, so nothing leaves the device that is not durable. A crash
 /// between "assigned" and "written" therefore loses an assignment nobody saw, never a record: on restart the head is
 /// read back from the file (<see cref="IOutbox.StartBootAsync"/>) and the same seq is assigned again to the next
-/// record, which is its first and only appearance. When an append fails (and with it every append queued behind it,
-/// whose predecessor never came to be) the ledger marks a resync: the next append first reloads the head with
-/// <see cref="IOutbox.HeadAsync"/>, which the outbox answers after everything queued before it.
+/// record, which is its first and only appearance. When an append fails the ledger marks a resync: the next append
+/// first reloads the head with <see cref="IOutbox.HeadAsync"/>, which the outbox answers after everything queued before
+/// it. The appends queued behind the failed one name a predecessor that never came to be, so the outbox refuses them as
+/// not the next link (<see cref="NotNextLinkException"/>, nothing stored); they were not the cause and their callers
+/// were told nothing yet, so the ledger links each of them again to the reloaded head (a new seq, prev and time, the
+/// same type and data) instead of failing them: the seqs they had been given were never written or seen, and are
+/// assigned again in order, so the chain has no gap and no seq is ever stored twice. Only the append that failed
+/// itself (a full disk, an I/O error) fails to its caller.
 /// </para>
 /// </summary>
 public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposable
@@ -235,6 +240,12 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
         _once.Dispose();
     }
 
+    /// <summary>
+    /// Times an append refused as not the next link is linked again: each refusal means another append before it failed
+    /// (and was failed to its own caller), so this many in a row means the outbox keeps failing, not a race.
+    /// </summary>
+    private const int MaxRelinks = 8;
+
     private async ValueTask<LedgerAppend> AppendCoreAsync(string type, JsonElement data, DroppedTelemetry? reports, CancellationToken ct)
     {
         var recordClass = RecordTypes.ClassOf(type);
@@ -243,6 +254,22 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
             throw new ArgumentException($"the data of a {type} record must be a JSON object, not {data.ValueKind}", nameof(data));
         }
 
+        for (var relinks = 0; ; relinks++)
+        {
+            try
+            {
+                return await AppendOnceAsync(type, recordClass, data, reports, ct).ConfigureAwait(false);
+            }
+            catch (NotNextLinkException e) when (relinks < MaxRelinks)
+            {
+                Log.Relinking(_logger, type, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Links, encodes and appends the record once; a failure marks the resync and goes to the caller.</summary>
+    private async ValueTask<LedgerAppend> AppendOnceAsync(string type, RecordClass recordClass, JsonElement data, DroppedTelemetry? reports, CancellationToken ct)
+    {
         ValueTask<AppendOutcome> pending;
         ChainHead link;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -303,6 +330,11 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
         try
         {
             outcome = await pending.ConfigureAwait(false);
+        }
+        catch (NotNextLinkException)
+        {
+            _resync = true; // not this append's fault: relinked by the caller, logged there
+            throw;
         }
         catch (Exception e)
         {

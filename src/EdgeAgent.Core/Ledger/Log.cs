@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(5002, LogLevel.Information, "Ledger: head reloaded from the outbox at seq {Seq} after a failed append")]
     public static partial void Resynced(ILogger logger, long seq);
 
+    [LoggerMessage(5006, LogLevel.Debug, "Ledger: a {Type} record queued behind a failed append is linked again to the reloaded head ({Reason})")]
+    public static partial void Relinking(ILogger logger, string type, string reason);
+
     [LoggerMessage(5003, LogLevel.Information, "Ledger: device activated at seq {Seq}")]
     public static partial void Activated(ILogger logger, long seq);
 

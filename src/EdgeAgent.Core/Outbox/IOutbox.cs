@@ -43,7 +43,37 @@ public enum AppendOutcome
 public sealed record DroppedTelemetry(long Count, long FirstSeq, long LastSeq, long Bytes);
 
 /// <summary>Queue depth per class (tombstones count as telemetry records of 0 bytes).</summary>
-public sealed record OutboxDepth(long EvidenceRecords, long EvidenceBytes, long TelemetryRecords, long TelemetryBytes);
+public sealed record OutboxDepth(long EvidenceRecords, long EvidenceBytes, long TelemetryRecords, long TelemetryBytes)
+{
+    /// <summary>
+    /// True while the filesystem the outbox lives on, not its configured budget, is what limits it: its free space came
+    /// below the reserve kept for evidence (or SQLite found it full), so telemetry is dropped oldest first or refused to
+    /// keep room for evidence. False again once the free space is back above twice that reserve.
+    /// </summary>
+    public bool DiskFull { get; init; }
+}
+
+/// <summary>
+/// An append that is not the next link of what the outbox durably holds: nothing was stored. Thrown (among others)
+/// for every append queued behind one that failed, since they name a head that never came to be; the caller may link
+/// the same content again to the real head (<see cref="IOutbox.HeadAsync"/>), under a seq nobody has seen.
+/// </summary>
+public sealed class NotNextLinkException : ArgumentException
+{
+    public NotNextLinkException()
+    {
+    }
+
+    public NotNextLinkException(string message)
+        : base(message)
+    {
+    }
+
+    public NotNextLinkException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
 
 /// <summary>What the ledger resumes from at start, read from the outbox file in one transaction.</summary>
 /// <param name="Boot">This start's boot counter: the persisted counter + 1, already durable when returned.</param>
@@ -69,9 +99,10 @@ public interface IOutbox : IAsyncDisposable
 
     /// <summary>
     /// Appends a record and returns once it is durable. It must be the next link; a record that is not fails with
-    /// <see cref="ArgumentException"/> and nothing is stored. Appends enqueued together are committed together (group
+    /// <see cref="NotNextLinkException"/> and nothing is stored. Appends enqueued together are committed together (group
     /// commit), in the order they were called: this method enqueues before it returns. Evidence is always stored while
-    /// the disk has room; telemetry is reduced to its tombstone when the byte budget is exhausted.
+    /// the disk has room; telemetry is reduced to its tombstone when the byte budget (or the filesystem's free space, less
+    /// the reserve kept for evidence) is exhausted. An append the disk cannot hold fails with <see cref="IOException"/>.
     /// A <c>device.activated</c> record sets <see cref="LedgerState.ActivationSeq"/> in the same transaction.
     /// </summary>
     ValueTask<AppendOutcome> AppendAsync(OutboxRecord record, CancellationToken cancellationToken);

@@ -267,15 +267,28 @@ internal sealed class AgentRuntime : IAsyncDisposable
         return $"commissioned at {site} (before: {previous ?? "none"})";
     }
 
-    /// <summary>The clean stop: a last power record, then the marker goes (its absence at the next start means "clean").</summary>
+    /// <summary>
+    /// The clean stop: a last power record, then the marker goes (its absence at the next start means "clean"). When the
+    /// record cannot be written (a full disk) the stop goes on and the marker stays: the next start then reports an
+    /// unclean stop, which is what the ledger can prove.
+    /// </summary>
     public async Task RecordStopAsync(ILogger logger, CancellationToken cancellationToken)
     {
         Log.Stopping(logger, Identity.DeviceId, Ledger.Head.Seq);
-        await Ledger.AppendAsync(RecordTypes.PowerState, RecordData.Of(j =>
+        try
         {
-            j.WriteString("state", "off");
-            j.WriteNumber("boot", Ledger.Boot);
-        }), cancellationToken).ConfigureAwait(false);
+            await Ledger.AppendAsync(RecordTypes.PowerState, RecordData.Of(j =>
+            {
+                j.WriteString("state", "off");
+                j.WriteNumber("boot", Ledger.Boot);
+            }), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UsageReporter.IsAppendFailure(e))
+        {
+            Log.StopRecordFailed(logger, RecordTypes.PowerState, e);
+            return;
+        }
+
         File.Delete(_options.RunningMarkerPath);
     }
 

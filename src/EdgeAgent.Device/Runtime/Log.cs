@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(4014, LogLevel.Information, "Pipeline {Model} on live source {Source} ({Device}) started")]
     public static partial void LiveStarted(ILogger logger, string model, string source, string device);
+
+    [LoggerMessage(4015, LogLevel.Warning, "Writing the last {Type} record at stop failed; the agent stops without it")]
+    public static partial void StopRecordFailed(ILogger logger, string type, Exception exception);
+
+    [LoggerMessage(4016, LogLevel.Warning, "Outbox disk: {Change} with {Held} bytes held; written down as a storage fault record")]
+    public static partial void DiskChanged(ILogger logger, Core.Outbox.BudgetChange change, long held);
 }

@@ -10,8 +10,9 @@ namespace EdgeAgent.Device.Runtime;
 /// <summary>
 /// Writes usage down: a <c>usage.summary</c> every <see cref="UsageOptions.SummaryInterval"/> and a last one at shutdown,
 /// and, every <see cref="UsageOptions.BudgetInterval"/>, enforces the outbox's telemetry caps and writes any drop down as
-/// a <c>telemetry.dropped</c> record, and a full outbox (new telemetry refused, evidence still kept) as a storage fault
-/// that clears when there is room again. A failed iteration is logged and retried at the next tick.
+/// a <c>telemetry.dropped</c> record, and a full outbox (new telemetry refused, evidence still kept) or a full disk under
+/// it (<see cref="OutboxDepth.DiskFull"/>) as a storage fault that clears when there is room again. A failed iteration is
+/// logged and retried at the next tick; a failure of the last records at stop is logged and the stop goes on.
 /// </summary>
 internal sealed class UsageReporter(
     AgentRuntime runtime, UsageAccountant usage, Systemd.Liveness liveness, IOptions<UsageOptions> options, IOptions<OutboxOptions> outbox, TimeProvider time, ILogger<UsageReporter> logger)
@@ -42,7 +43,7 @@ internal sealed class UsageReporter(
                     await WriteSummaryAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (IsAppendFailure(e))
             {
                 Log.UsageFailed(logger, _options.BudgetInterval, e);
             }
@@ -54,9 +55,28 @@ internal sealed class UsageReporter(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await WriteSummaryAsync(cancellationToken).ConfigureAwait(false);
-        await WriteDropsAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteSummaryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsAppendFailure(e))
+        {
+            Log.StopRecordFailed(logger, RecordTypes.UsageSummary, e);
+        }
+
+        try
+        {
+            await WriteDropsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsAppendFailure(e))
+        {
+            Log.StopRecordFailed(logger, RecordTypes.TelemetryDropped, e);
+        }
     }
+
+    /// <summary>What a refused or failed append throws (a full disk, a closed outbox): logged and survived, never fatal.</summary>
+    internal static bool IsAppendFailure(Exception e) =>
+        e is IOException or InvalidOperationException or ArgumentException or ObjectDisposedException;
 
     private Task WriteSummaryAsync(CancellationToken cancellationToken) =>
         runtime.Ledger.AppendAsync(RecordTypes.UsageSummary, usage.TakeSummary().ToJson(), cancellationToken).AsTask();
@@ -64,23 +84,23 @@ internal sealed class UsageReporter(
     private async Task WriteDropsAsync(CancellationToken cancellationToken)
     {
         var depth = await runtime.Outbox.DepthAsync(cancellationToken).ConfigureAwait(false);
+        var held = depth.EvidenceBytes + depth.TelemetryBytes;
         var change = _budget.Observe(depth);
         if (change != BudgetChange.None)
         {
-            var held = depth.EvidenceBytes + depth.TelemetryBytes;
             Log.BudgetChanged(logger, change, held);
-            await runtime.Ledger.AppendAsync(change == BudgetChange.Exhausted ? RecordTypes.FaultRaised : RecordTypes.FaultCleared, RecordData.Of(j =>
-            {
-                j.WriteString("code", DiskBudgetWatch.FaultCode);
-                j.WriteString("subsystem", "storage");
-                j.WriteString("severity", "warning");
-                // Caused by a long outage, not by the product failing: not a relevant failure for reliability figures.
-                j.WriteBoolean("relevant", false);
-                j.WriteNumber("held_bytes", held);
-                j.WriteString("detail", change == BudgetChange.Exhausted
-                    ? "the outbox is full: new telemetry is refused (evidence is still kept) until the hub acknowledges what is held"
-                    : "the outbox has room again");
-            }), cancellationToken).ConfigureAwait(false);
+            await WriteFaultAsync(change, DiskBudgetWatch.FaultCode, held, change == BudgetChange.Exhausted
+                ? "the outbox is full: new telemetry is refused (evidence is still kept) until the hub acknowledges what is held"
+                : "the outbox has room again", cancellationToken).ConfigureAwait(false);
+        }
+
+        var disk = _budget.ObserveDisk(depth);
+        if (disk != BudgetChange.None)
+        {
+            Log.DiskChanged(logger, disk, held);
+            await WriteFaultAsync(disk, DiskBudgetWatch.DiskFullCode, held, disk == BudgetChange.Exhausted
+                ? "the disk under the outbox is nearly full: telemetry is dropped oldest first, then refused, to keep room for evidence, until the hub acknowledges what is held"
+                : "the disk under the outbox has room again", cancellationToken).ConfigureAwait(false);
         }
 
         if (await runtime.Ledger.WriteDropReportAsync(cancellationToken).ConfigureAwait(false) is { } written)
@@ -88,4 +108,16 @@ internal sealed class UsageReporter(
             Log.DropsWritten(logger, written.Seq);
         }
     }
+
+    private Task WriteFaultAsync(BudgetChange change, string code, long held, string detail, CancellationToken cancellationToken) =>
+        runtime.Ledger.AppendAsync(change == BudgetChange.Exhausted ? RecordTypes.FaultRaised : RecordTypes.FaultCleared, RecordData.Of(j =>
+        {
+            j.WriteString("code", code);
+            j.WriteString("subsystem", "storage");
+            j.WriteString("severity", "warning");
+            // Caused by a long outage, not by the product failing: not a relevant failure for reliability figures.
+            j.WriteBoolean("relevant", false);
+            j.WriteNumber("held_bytes", held);
+            j.WriteString("detail", detail);
+        }), cancellationToken).AsTask();
 }

@@ -30,6 +30,17 @@ internal static partial class Log
     [LoggerMessage(4007, LogLevel.Information, "Outbox {Path}: boot {Boot} started at head seq {Head}, acknowledged up to {Acknowledged}")]
     public static partial void BootStarted(ILogger logger, string path, long boot, long head, long acknowledged);
 
+    [LoggerMessage(4008, LogLevel.Warning,
+        "Outbox {Path}: the disk has {Room} byte(s) left for the outbox, below twice the {Reserve}-byte reserve kept for evidence; telemetry is dropped oldest first, then (within the reserve) refused, until there is room again")]
+    public static partial void DiskLow(ILogger logger, string path, long room, long reserve);
+
+    [LoggerMessage(4009, LogLevel.Warning,
+        "Outbox {Path}: SQLite found the disk full writing {Count} record(s) ({Message}); retrying with all telemetry dropped, and refusing telemetry until there is room again")]
+    public static partial void DiskFull(ILogger logger, string path, int count, string message);
+
+    [LoggerMessage(4010, LogLevel.Information, "Outbox {Path}: the disk has room again ({Room} byte(s) for the outbox); telemetry is taken again")]
+    public static partial void DiskRoomBack(ILogger logger, string path, long room);
+
     [LoggerMessage(4006, LogLevel.Debug, "Outbox {Path}: closed after {Transactions} transaction(s)")]
     public static partial void Closed(ILogger logger, string path, long transactions);
 }

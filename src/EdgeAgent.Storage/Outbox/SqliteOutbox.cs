@@ -30,6 +30,18 @@ namespace EdgeAgent.Storage.Outbox;
 /// across it. Drops accumulate in the file (with the drop, in the same transaction) until the <c>telemetry.dropped</c>
 /// record that reports them (<see cref="OutboxRecord.Reports"/>) is stored, which clears them in its own transaction.
 /// </para>
+/// <para>
+/// The filesystem is part of the budget (<see cref="DiskRoom"/>): before each batch the room left on it is measured
+/// and the caps become the smaller of the configured ones and what that room holds: telemetry may use the room less the
+/// evidence reserve: below twice the reserve each new telemetry record drops the oldest, within it new telemetry is
+/// refused, so telemetry goes first, as tombstones and a drop report, before the disk is full, and evidence (which is
+/// not dropped for the disk) has the reserve. Only appends apply the disk's caps: <see cref="EnforceBudgetsAsync"/>
+/// keeps to the configured ones. The WAL is checkpointed after <see cref="DiskRoom.WalPages"/> pages and truncated back to that size, so it
+/// cannot take a small disk, and an acknowledgement deletes in steps of <see cref="AcknowledgeStep"/> rows. Should SQLite
+/// find the disk full all the same (SQLITE_FULL), the batch is retried once with every live telemetry record dropped and
+/// the batch's telemetry refused; evidence that still does not fit fails with <see cref="IOException"/> (nothing stored),
+/// and its callers may append it again. <see cref="OutboxDepth.DiskFull"/> tells the state.
+/// </para>
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox
 {
@@ -37,6 +49,9 @@ internal sealed class SqliteOutbox : IOutbox
     private const int MaxBatch = 1024;
 
     private const long EvidenceClass = (long)RecordClass.Evidence;
+
+    /// <summary>SQLite's SQLITE_FULL: the disk (or <c>max_page_count</c>) has no room for the transaction.</summary>
+    private const int SqliteFull = 13;
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
@@ -49,6 +64,9 @@ internal sealed class SqliteOutbox : IOutbox
     private readonly ILogger _logger;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _freePages;
+    private readonly DiskRoom _room;
+    private readonly long _pageSize;
     private readonly Channel<OutboxOperation> _queue =
         Channel.CreateUnbounded<OutboxOperation>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -57,15 +75,29 @@ internal sealed class SqliteOutbox : IOutbox
     private long _transactions;
     private bool _refusingTelemetry;
     private bool _evidenceOverBudget;
+
+    /// <summary>The disk limits the outbox (room below the evidence reserve); cleared at twice the reserve.</summary>
+    private bool _diskFull;
+
+    /// <summary>SQLite found the disk full: telemetry is refused until the room is back (or, unmeasured, until an acknowledgement).</summary>
+    private bool _sqliteFull;
     private int _disposed;
 
-    private SqliteOutbox(string path, OutboxOptions options, TimeProvider time, ILogger logger, SqliteConnection connection)
+    private SqliteOutbox(string path, OutboxOptions options, TimeProvider time, ILogger logger, SqliteConnection connection, Func<DiskSpace?> disk)
     {
         _path = path;
         _options = options;
         _time = time;
         _logger = logger;
         _connection = connection;
+        _pageSize = long.Parse(PragmaNow("page_size"), System.Globalization.CultureInfo.InvariantCulture);
+        _room = DiskRoom.For(disk, path, _pageSize);
+        // Checkpointed every WalPages pages (SQLite's default, 1,000 pages = 4 MB, is more than a small disk holds) and
+        // truncated back to that size after a checkpoint, so the WAL stays a bounded part of the disk.
+        PragmaNow($"wal_autocheckpoint = {_room.WalPages}");
+        PragmaNow($"journal_size_limit = {_room.WalPages * _pageSize}");
+        _freePages = connection.CreateCommand();
+        _freePages.CommandText = "PRAGMA freelist_count;";
         _state = LoadState();
         _insert = connection.CreateCommand();
         _insert.CommandText =
@@ -86,12 +118,16 @@ internal sealed class SqliteOutbox : IOutbox
 
     /// <summary>Opens the outbox file and starts its writer loop.</summary>
     /// <exception cref="IOException">The file is not an outbox, is newer, is in use, or SQLite failed.</exception>
-    public static SqliteOutbox Open(string path, OutboxOptions options, TimeProvider time, ILogger logger)
+    public static SqliteOutbox Open(string path, OutboxOptions options, TimeProvider time, ILogger logger) =>
+        Open(path, options, time, logger, DiskRoom.FileSystemOf(Path.GetDirectoryName(path)!));
+
+    /// <summary>Opens the outbox with <paramref name="disk"/> telling the room on its filesystem (tests give a small one).</summary>
+    internal static SqliteOutbox Open(string path, OutboxOptions options, TimeProvider time, ILogger logger, Func<DiskSpace?> disk)
     {
         var connection = OutboxSchema.Open(path, logger);
         try
         {
-            var outbox = new SqliteOutbox(path, options, time, logger, connection);
+            var outbox = new SqliteOutbox(path, options, time, logger, connection, disk);
             var s = outbox._state;
             Log.Opened(logger, path, OutboxSchema.CurrentVersion, s.EvidenceRecords, s.TelemetryRecords, s.TotalBytes, s.Acknowledged, s.LastSeq);
             return outbox;
@@ -163,15 +199,22 @@ internal sealed class SqliteOutbox : IOutbox
         Submit("enforce budgets", EnforceBudgets, cancellationToken);
 
     public ValueTask<OutboxDepth> DepthAsync(CancellationToken cancellationToken) =>
-        Submit("depth", () => new OutboxDepth(_state.EvidenceRecords, _state.EvidenceBytes, _state.TelemetryRecords, _state.TelemetryBytes), cancellationToken);
+        Submit("depth", () =>
+        {
+            Limits(_state); // measures the room, so a disk that freed up (or filled) shows without waiting for an append
+            return new OutboxDepth(_state.EvidenceRecords, _state.EvidenceBytes, _state.TelemetryRecords, _state.TelemetryBytes) { DiskFull = _diskFull || _sqliteFull };
+        }, cancellationToken);
 
     /// <summary>Reads a pragma of the outbox's own connection (tests check the durability settings with it).</summary>
     internal ValueTask<string> PragmaAsync(string name) =>
-        Submit("pragma", () =>
-        {
-            using var command = Command(null, $"PRAGMA {name};");
-            return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        }, CancellationToken.None);
+        Submit("pragma", () => PragmaNow(name), CancellationToken.None);
+
+    /// <summary>Runs <c>PRAGMA <paramref name="body"/></c> on the connection (the writer loop's thread, or before it starts).</summary>
+    private string PragmaNow(string body)
+    {
+        using var command = Command(null, $"PRAGMA {body};");
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
 
     /// <summary>Stops taking requests, finishes every queued one, stops the writer loop and closes the file.</summary>
     public async ValueTask DisposeAsync()
@@ -184,6 +227,7 @@ internal sealed class SqliteOutbox : IOutbox
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         _insert.Dispose();
+        _freePages.Dispose();
         _connection.Dispose();
         Log.Closed(_logger, _path, TransactionCount);
     }
@@ -274,6 +318,11 @@ internal sealed class SqliteOutbox : IOutbox
         {
             CommitAppends(batch);
         }
+        catch (SqliteException full) when (full.SqliteErrorCode == SqliteFull)
+        {
+            _insert.Transaction = null;
+            RetryFull(batch, full);
+        }
         catch (SqliteException e)
         {
             Log.OperationFailed(_logger, _path, "append", e);
@@ -294,22 +343,104 @@ internal sealed class SqliteOutbox : IOutbox
         }
     }
 
+    /// <summary>
+    /// SQLite found no room for the batch (rolled back, nothing stored): from now on telemetry is refused and the retry
+    /// drops every live telemetry record first. A batch that still does not fit fails: its evidence was not stored, and
+    /// the callers are told so with an <see cref="IOException"/> (their records can be appended again).
+    /// </summary>
+    private void RetryFull(List<AppendOperation> batch, SqliteException full)
+    {
+        if (!_sqliteFull)
+        {
+            Log.DiskFull(_logger, _path, batch.Count, full.Message);
+        }
+
+        _sqliteFull = true;
+        try
+        {
+            CommitAppends(batch, full: true);
+        }
+        catch (SqliteException e)
+        {
+            Log.OperationFailed(_logger, _path, "append on a full disk", e);
+            var failure = OutboxSchema.Wrap(_path, "append (the disk is full even with all telemetry dropped)", e);
+            batch.ForEach(a => a.Fail(failure));
+        }
+#pragma warning disable CA1031 // called from Flush's handler: nothing may escape to the writer loop; the failure goes to the callers
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.OperationFailed(_logger, _path, "append on a full disk", e);
+            batch.ForEach(a => a.Fail(e));
+        }
+    }
+
+    /// <summary>The caps for the next transaction: the configured ones, or less when the disk holds less.</summary>
+    private (long MaxBytes, long MaxTelemetryBytes) Limits(in OutboxState s, bool full = false)
+    {
+        var maxBytes = _options.MaxBytes;
+        var maxTelemetry = _options.MaxTelemetryBytes;
+        if (_room.Measure(Convert.ToInt64(_freePages.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), _pageSize) is { } room)
+        {
+            // Below twice the evidence reserve telemetry holds what it holds: each new record drops the oldest (a window
+            // of the newest); within the reserve it is refused, since a dropped record gives little disk back (DiskRoom)
+            // and evidence needs the reserve.
+            maxBytes = Math.Min(maxBytes, s.TotalBytes + Math.Max(0, room - _room.EvidenceReserve) / DiskRoom.Overhead);
+            if (room < 2 * _room.EvidenceReserve)
+            {
+                maxTelemetry = Math.Min(maxTelemetry, s.TelemetryBytes);
+            }
+            NoteRoom(room);
+        }
+
+        if (full || _sqliteFull)
+        {
+            (maxBytes, maxTelemetry) = (Math.Min(maxBytes, s.TotalBytes), 0);
+        }
+
+        return (maxBytes, maxTelemetry);
+    }
+
+    /// <summary>
+    /// Turns <see cref="OutboxDepth.DiskFull"/> on below twice the evidence reserve (where telemetry starts to be
+    /// dropped), off at three times it (and ends a SQLITE_FULL).
+    /// </summary>
+    private void NoteRoom(long room)
+    {
+        if (!_diskFull && room < 2 * _room.EvidenceReserve)
+        {
+            _diskFull = true;
+            Log.DiskLow(_logger, _path, Math.Max(0, room), _room.EvidenceReserve);
+        }
+        else if ((_diskFull || _sqliteFull) && room >= 3 * _room.EvidenceReserve)
+        {
+            (_diskFull, _sqliteFull) = (false, false);
+            Log.DiskRoomBack(_logger, _path, room);
+        }
+    }
+
     /// <summary>Writes a batch in one transaction; callers are completed only after the commit returned.</summary>
-    private void CommitAppends(List<AppendOperation> batch)
+    private void CommitAppends(List<AppendOperation> batch, bool full = false)
     {
         var s = _state;
+        var (maxBytes, maxTelemetry) = Limits(s, full);
         var results = new (AppendOutcome Outcome, Exception? Error)[batch.Count];
         var refused = false;
         var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
         using (var transaction = _connection.BeginTransaction())
         {
             _insert.Transaction = transaction;
+            if (full || _sqliteFull)
+            {
+                DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > 0); // whatever room dropping gives back
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 var record = batch[i].Record;
                 if (record.Seq != s.LastSeq + 1 || !string.Equals(record.Prev, s.LastHash, StringComparison.Ordinal))
                 {
-                    results[i].Error = new ArgumentException(
+                    results[i].Error = new NotNextLinkException(
                         $"outbox '{_path}': record seq {record.Seq} naming prev {record.Prev} is not the next link: the head is seq {s.LastSeq} " +
                         $"with hash {s.LastHash}, so the next record must be seq {s.LastSeq + 1} naming that hash; nothing was stored");
                     continue;
@@ -323,7 +454,7 @@ internal sealed class SqliteOutbox : IOutbox
                 }
 
                 var size = record.Payload.Length;
-                if (record.Class == RecordClass.Telemetry && s.TotalBytes + size > _options.MaxBytes)
+                if (record.Class == RecordClass.Telemetry && s.TotalBytes + size > maxBytes)
                 {
                     Insert(record, at, tombstone: true);
                     s.AddRefused(record.Seq, size);
@@ -337,12 +468,14 @@ internal sealed class SqliteOutbox : IOutbox
                     {
                         s.TelemetryRecords++;
                         s.TelemetryBytes += size;
-                        DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > _options.MaxTelemetryBytes);
+                        DropOldestTelemetry(transaction, ref s, x => x.TelemetryBytes > maxTelemetry);
                     }
                     else
                     {
                         s.EvidenceRecords++;
                         s.EvidenceBytes += size;
+                        // The configured budget only: within the disk's, evidence has the evidence reserve, and dropping
+                        // telemetry for it would give little disk back and could hit records already on their way to the hub.
                         DropOldestTelemetry(transaction, ref s, x => x.TotalBytes > _options.MaxBytes);
                     }
 
@@ -375,7 +508,7 @@ internal sealed class SqliteOutbox : IOutbox
 
         _state = s;
         Interlocked.Increment(ref _transactions);
-        NoteBudgetState(s, refused, storedTelemetry: Array.Exists(results, r => r.Error is null && r.Outcome == AppendOutcome.Stored));
+        NoteBudgetState(s, refused, storedTelemetry: Array.Exists(results, r => r.Error is null && r.Outcome == AppendOutcome.Stored), maxBytes);
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i].Error is { } error)
@@ -460,6 +593,9 @@ internal sealed class SqliteOutbox : IOutbox
     {
         var s = _state;
         var cutoff = (_time.GetUtcNow() - _options.MaxTelemetryAge).ToUnixTimeMilliseconds();
+        // The configured caps only: the disk's are applied as records come (DiskRoom: dropping gives little disk back,
+        // refusing new telemetry is what stops the growth). Dropped here, while a backlog drains, a record already sent
+        // to the hub would be reported as dropped and still arrive whole.
         using (var transaction = _connection.BeginTransaction())
         {
             DropExpiredTelemetry(transaction, ref s, cutoff);
@@ -497,6 +633,13 @@ internal sealed class SqliteOutbox : IOutbox
         return new LedgerState(s.Boot, new ChainHead(s.LastSeq, s.LastHash), s.ActivationSeq, s.Acknowledged);
     }
 
+    /// <summary>
+    /// Rows deleted per transaction by an acknowledgement: a transaction's pages all go to the WAL before the next
+    /// checkpoint can run, so deleting a long outage's backlog at once would need a WAL as large as the file (on a full
+    /// disk that fails); 128 rows touch about 30 pages. Each step is durable on its own (the acknowledged seq moves with it).
+    /// </summary>
+    private const long AcknowledgeStep = 128;
+
     private bool Acknowledge(long seq)
     {
         var s = _state;
@@ -511,35 +654,45 @@ internal sealed class SqliteOutbox : IOutbox
                 $"outbox '{_path}': acknowledgement of seq {seq} is above the highest appended seq {s.LastSeq}");
         }
 
-        using (var transaction = _connection.BeginTransaction())
+        while (s.Acknowledged < seq)
         {
-            using (var sums = Command(transaction,
-                "SELECT class, count(*), coalesce(sum(bytes), 0) FROM records WHERE seq <= $v GROUP BY class", seq))
-            using (var reader = sums.ExecuteReader())
+            var upTo = Math.Min(seq, s.Acknowledged + AcknowledgeStep);
+            using (var transaction = _connection.BeginTransaction())
             {
-                while (reader.Read())
+                using (var sums = Command(transaction,
+                    "SELECT class, count(*), coalesce(sum(bytes), 0) FROM records WHERE seq <= $v GROUP BY class", upTo))
+                using (var reader = sums.ExecuteReader())
                 {
-                    if (reader.GetInt64(0) == EvidenceClass)
+                    while (reader.Read())
                     {
-                        s.EvidenceRecords -= reader.GetInt64(1);
-                        s.EvidenceBytes -= reader.GetInt64(2);
-                    }
-                    else
-                    {
-                        s.TelemetryRecords -= reader.GetInt64(1);
-                        s.TelemetryBytes -= reader.GetInt64(2);
+                        if (reader.GetInt64(0) == EvidenceClass)
+                        {
+                            s.EvidenceRecords -= reader.GetInt64(1);
+                            s.EvidenceBytes -= reader.GetInt64(2);
+                        }
+                        else
+                        {
+                            s.TelemetryRecords -= reader.GetInt64(1);
+                            s.TelemetryBytes -= reader.GetInt64(2);
+                        }
                     }
                 }
+
+                Execute(transaction, "DELETE FROM records WHERE seq <= $v", upTo);
+                Execute(transaction, "UPDATE checkpoint SET acknowledged_seq = $v WHERE id = 1", upTo);
+                transaction.Commit();
             }
 
-            Execute(transaction, "DELETE FROM records WHERE seq <= $v", seq);
-            Execute(transaction, "UPDATE checkpoint SET acknowledged_seq = $v WHERE id = 1", seq);
-            transaction.Commit();
+            s.Acknowledged = upTo;
+            _state = s; // each step is committed: the mirror follows it, so a failed later step leaves it true
+            Interlocked.Increment(ref _transactions);
         }
 
-        s.Acknowledged = seq;
-        _state = s;
-        Interlocked.Increment(ref _transactions);
+        if (_sqliteFull && _room.Measure(0, _pageSize) is null)
+        {
+            _sqliteFull = false; // the room cannot be measured: the acknowledged rows' pages are the room that came back
+        }
+
         return true;
     }
 
@@ -562,11 +715,11 @@ internal sealed class SqliteOutbox : IOutbox
         return records;
     }
 
-    private void NoteBudgetState(OutboxState s, bool refused, bool storedTelemetry)
+    private void NoteBudgetState(OutboxState s, bool refused, bool storedTelemetry, long refusedAbove)
     {
         if (refused && !_refusingTelemetry)
         {
-            Log.TelemetryRefused(_logger, _path, s.TotalBytes, _options.MaxBytes);
+            Log.TelemetryRefused(_logger, _path, s.TotalBytes, refusedAbove);
         }
 
         _refusingTelemetry = refused || (_refusingTelemetry && !storedTelemetry);

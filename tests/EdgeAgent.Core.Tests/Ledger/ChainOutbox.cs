@@ -53,13 +53,73 @@ internal sealed class ChainOutbox : IOutbox
         }
     }
 
+    /// <summary>
+    /// While set, appends queue up uncommitted (the real outbox's group commit, pipelined behind one another) until
+    /// <see cref="Release"/> commits them in call order, each checked against the head the ones before it left.
+    /// </summary>
+    public bool Hold { get; set; }
+
+    private readonly List<(OutboxRecord Record, TaskCompletionSource<AppendOutcome> Done)> _held = [];
+
+    /// <summary>How many appends are held.</summary>
+    public int HeldCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    /// <summary>Stops holding and commits the held appends in order (a failed one fails those behind it as not the next link).</summary>
+    public void Release()
+    {
+        List<(OutboxRecord Record, TaskCompletionSource<AppendOutcome> Done)> held;
+        lock (_gate)
+        {
+            Hold = false;
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        foreach (var (record, done) in held)
+        {
+            var result = Commit(record);
+            if (result.IsCompletedSuccessfully)
+            {
+                done.SetResult(result.Result);
+            }
+            else
+            {
+                done.SetException(result.AsTask().Exception!.InnerExceptions);
+            }
+        }
+    }
+
     public ValueTask<AppendOutcome> AppendAsync(OutboxRecord record, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Hold)
+            {
+                var done = new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _held.Add((record, done));
+                return new ValueTask<AppendOutcome>(done.Task);
+            }
+        }
+
+        return Commit(record);
+    }
+
+    private ValueTask<AppendOutcome> Commit(OutboxRecord record)
     {
         lock (_gate)
         {
             if (record.Seq != _head.Seq + 1 || record.Prev != _head.Hash)
             {
-                return ValueTask.FromException<AppendOutcome>(new ArgumentException($"record seq {record.Seq} is not the next link: the head is seq {_head.Seq}"));
+                return ValueTask.FromException<AppendOutcome>(new NotNextLinkException($"record seq {record.Seq} is not the next link: the head is seq {_head.Seq}"));
             }
 
             if (FailSeqOnce == record.Seq)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EdgeAgent.Contracts.Records;
 using EdgeAgent.Core.Identity;
 using EdgeAgent.Core.Ledger;
@@ -86,6 +87,33 @@ public sealed class DeviceLedgerTests : IDisposable
         Assert.Equal(3, next.Seq);
         Assert.Empty(Chain.Verify(_device.Outbox.Records.Select(r => r.Payload.ToArray()), "GL-0001", ChainHead.Genesis).Problems);
         Assert.Contains(_device.Logger.Entries, e => e.EventId.Id == 5002);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AppendsPipelinedBehindAFailedOne_AreLinkedAgainAndStoredWithoutGapOrReuse()
+    {
+        using var ledger = await _device.OpenAsync();
+        await ledger.AppendAsync(RecordTypes.Session, Data("{}"), CancellationToken.None);
+        _device.Outbox.Hold = true;
+        _device.Outbox.FailSeqOnce = 2;
+
+        // Seqs 2..6 are assigned and queued; 2 fails (a full disk), so 3..6 name a head that never came to be.
+        var failed = ledger.AppendAsync(RecordTypes.Session, Data("""{"n":2}"""), CancellationToken.None).AsTask();
+        var behind = Enumerable.Range(3, 4).Select(n => ledger.AppendAsync(RecordTypes.Session, Data($$"""{"n":{{n}}}"""), CancellationToken.None).AsTask()).ToList();
+        Assert.Equal(5, _device.Outbox.HeldCount);
+        _device.Outbox.Release();
+
+        await Assert.ThrowsAsync<IOException>(() => failed);
+        var stored = await Task.WhenAll(behind);
+
+        // Each of the four is stored once, under the seqs 2..5 the failure left free: no gap, no seq twice.
+        Assert.Equal([2L, 3, 4, 5], stored.Select(a => a.Seq).Order());
+        var records = _device.Outbox.Records;
+        Assert.Equal([1L, 2, 3, 4, 5], records.Select(r => r.Seq));
+        var ns = records.Skip(1).Select(r => JsonDocument.Parse(r.Payload).RootElement.GetProperty("data").GetProperty("n").GetInt32()).Order();
+        Assert.Equal([3, 4, 5, 6], ns);
+        Assert.Empty(Chain.Verify(records.Select(r => r.Payload.ToArray()), "GL-0001", ChainHead.Genesis).Problems);
+        Assert.Equal(5, ledger.Head.Seq);
     }
 
     [Fact]

@@ -28,4 +28,18 @@ public sealed class DiskBudgetWatchTests
 
         Assert.Equal(BudgetChange.Exhausted, watch.Observe(Holding(Budget - 1000, 0)));
     }
+
+    [Fact]
+    public void ObserveDisk_DiskFullTurningOnThenOff_RaisesOnceAndClearsOnceIndependentlyOfTheBudget()
+    {
+        var watch = new DiskBudgetWatch(new OutboxOptions { MaxBytes = Budget });
+        var full = Holding(100_000, 0) with { DiskFull = true };
+
+        Assert.Equal(BudgetChange.None, watch.ObserveDisk(Holding(100_000, 0)));
+        Assert.Equal(BudgetChange.Exhausted, watch.ObserveDisk(full));
+        Assert.Equal(BudgetChange.None, watch.ObserveDisk(full));
+        Assert.Equal(BudgetChange.None, watch.Observe(full)); // the configured budget is far from exhausted
+        Assert.Equal(BudgetChange.Recovered, watch.ObserveDisk(Holding(100_000, 0)));
+        Assert.Equal(BudgetChange.None, watch.ObserveDisk(Holding(100_000, 0)));
+    }
 }

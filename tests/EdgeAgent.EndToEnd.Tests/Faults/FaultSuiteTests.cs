@@ -185,4 +185,82 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         });
         site.AssertNoErrorLogged();
     }
+
+    [SkippableFact]
+    public async Task FullDisk_StateDirectoryOnA3MiBTmpfsWhileTheBrokerIsDown_EvidenceAllArrivesOnceTelemetryDroppedOldestFirstAsReported()
+    {
+        FaultHost.SkipUnlessRootWith("full disk", FaultHost.Mount, FaultHost.Umount);
+        const int Made = 3300;
+        // The state directory (identity, key, outbox, status file) on a 3 MiB tmpfs of its own; the budgets are far
+        // above it, so the disk, not the configuration, is what runs out.
+        await using var site = await Site.StartAsync(BrokerKind.Mosquitto, new SiteOptions
+        {
+            PrepareStateDirectory = dir => FaultHost.RunAsync(FaultHost.Mount, "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", dir),
+            ReleaseStateDirectory = dir => FaultHost.RunAsync(FaultHost.Umount, dir),
+        });
+        await site.StartAgentAsync("Outbox:MaxBytes=67108864", "Outbox:MaxTelemetryBytes=33554432");
+        await site.SetLoadAsync(untilSeq: 100, telemetryEvery: 2);
+        await Site.EventuallyAsync(() => site.HubHead() >= 100 && Head(site) >= 100, Drain, () => $"hub head {site.HubHead()}, device head {Head(site)}");
+
+        await site.StopBrokerAsync();
+        var before = Head(site);
+        await site.SetLoadAsync(untilSeq: before + Made, telemetryEvery: 2);
+        await Site.EventuallyAsync(() => Head(site) >= before + Made || site.Agent!.HasExited, Drain, () => $"device head {Head(site)}; the agent's last lines: {Tail(site)}");
+        Assert.False(site.Agent!.HasExited, $"the agent exited with {(site.Agent.HasExited ? site.Agent.ExitCode : 0)} on the full disk: {site.Agent.ErrorText}");
+        var disk = new DriveInfo(site.StateDirectory);
+        output.WriteLine($"broker down from head {before}: device head {Head(site)}, {Queued(site)} queued, " +
+            $"evidence {site.AgentStatus("evidence_bytes")} B, telemetry {site.AgentStatus("telemetry_bytes")} B held, {disk.AvailableFreeSpace} of {disk.TotalSize} B free");
+        Assert.DoesNotContain(site.Agent.Lines, l => l.StartsWith("failed ", StringComparison.Ordinal));
+
+        await site.StartBrokerAsync();
+        // Draining frees the outbox's pages, so the disk fault clears; the fault.cleared record drains too.
+        // Drops made while the backlog drains (the disk is still full until acknowledged rows go) are reported a tick later.
+        await Site.EventuallyAsync(() => FaultsAtHub(site, RecordTypes.FaultCleared) > 0 && AllDropsReported(site.HubRecords()) && Acked(site) == Head(site) && site.HubHead() == Head(site), Drain,
+            () => $"device head {Head(site)}, acked {Acked(site)}, hub head {site.HubHead()}, disk faults cleared at the hub {FaultsAtHub(site, RecordTypes.FaultCleared)}; after the load: " +
+                string.Join(", ", site.HubRecords().Where(r => r.Seq > before + Made).GroupBy(r => r.Type ?? "tombstone").Select(g => $"{g.Count()} {g.Key}")) + "; " + Tail(site));
+        await site.KillAgentAsync();
+
+        var held = site.HubRecords();
+        Assert.Equal(Enumerable.Range(1, held.Length).Select(i => (long)i), held.Select(r => r.Seq));
+        var made = site.Made.ToHashSet();
+        var types = MadeTypes(site);
+        // Evidence exactly once: every evidence record the agent was told was durable is at the hub with its bytes.
+        var evidence = types.Where(t => t.Value == RecordTypes.MaintenancePerformed).Select(t => t.Key).ToList();
+        Assert.All(evidence, seq => Assert.NotNull(held[seq - 1].Payload));
+        Assert.Subset(held.Select(r => r.Seq).ToHashSet(), made);
+        // The loss is telemetry only, and exactly what the telemetry.dropped records report.
+        var tombstones = held.Where(r => r.Payload is null).Select(r => r.Seq).ToList();
+        Assert.All(tombstones, seq => Assert.Equal(RecordTypes.EnvSample, types[seq]));
+        Assert.True(tombstones.Count > 0, "no telemetry was dropped: the disk did not fill");
+        foreach (var r in held.Where(r => r.Type == RecordTypes.TelemetryDropped))
+        {
+            var d = JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data");
+            var (f, l) = (d.GetProperty("first_seq").GetInt64(), d.GetProperty("last_seq").GetInt64());
+            output.WriteLine($"report at {r.Seq}: {d}; tombstones in range {tombstones.Count(t => t >= f && t <= l)}, telemetry with payload in range {held.Count(h => h.Seq >= f && h.Seq <= l && h.Payload is not null && types.GetValueOrDefault(h.Seq) == RecordTypes.EnvSample)}");
+        }
+
+        Assert.Equal(ReportedDrops(held), tombstones.Count);
+        // Oldest first: the first telemetry of the outage went before any that was kept.
+        var outageTelemetry = types.Where(t => t.Key > before && t.Value == RecordTypes.EnvSample).Select(t => t.Key).ToList();
+        var kept = outageTelemetry.Where(seq => held[seq - 1].Payload is not null).ToList();
+        Assert.True(tombstones.Min() <= outageTelemetry.Min(), $"the first telemetry dropped is seq {tombstones.Min()}, after seq {outageTelemetry.Min()} of the outage");
+        Assert.True(kept.Count == 0 || tombstones.Min() < kept.Min(), $"telemetry seq {kept.FirstOrDefault()} was kept while a later one, {tombstones.Min()}, was dropped");
+        AssertChainVerifies(site, held);
+        Assert.Equal(1, FaultsAtHub(site, RecordTypes.FaultRaised));
+        Assert.Equal(1, FaultsAtHub(site, RecordTypes.FaultCleared));
+        Assert.DoesNotContain(site.HubRejections(), r => r.Key is not RejectionReasons.Gap);
+        site.AssertNoErrorLogged();
+        output.WriteLine($"{held.Length} records at the hub: {evidence.Count} evidence made, {outageTelemetry.Count} telemetry made in the outage, " +
+            $"{tombstones.Count} dropped (seq {tombstones.Min()}..{tombstones.Max()}), {kept.Count} kept");
+    }
+
+    private static string Tail(Site site) => string.Join('\n', site.Agent!.Lines.TakeLast(10).Concat(site.Agent.ErrorText.Split('\n').TakeLast(30)));
+
+    /// <summary>The storage.disk_full records of <paramref name="type"/> (fault.raised or fault.cleared) the hub holds.</summary>
+    private static int FaultsAtHub(Site site, string type) => site.HubRecords().Count(r => r.Type == type &&
+        JsonDocument.Parse(r.Payload!).RootElement.GetProperty("data").GetProperty("code").GetString() == "storage.disk_full");
+
+    /// <summary>The type of every record the agent reported made ("made SEQ OUTCOME TYPE"), by seq.</summary>
+    private static Dictionary<long, string> MadeTypes(Site site) =>
+        site.MadeLines.Select(l => l.Split(' ')).ToDictionary(p => long.Parse(p[1], CultureInfo.InvariantCulture), p => p[3]);
 }

@@ -138,7 +138,7 @@ public sealed class SqliteOutboxTests : IDisposable
 
         Assert.Equal(2, await reopened.AcknowledgedAsync(CancellationToken.None));
         Assert.Empty(await SeqsAsync(reopened));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await reopened.AppendAsync(Record(2), CancellationToken.None));
+        await Assert.ThrowsAsync<NotNextLinkException>(async () => await reopened.AppendAsync(Record(2), CancellationToken.None));
         Assert.Equal(AppendOutcome.Stored, await reopened.AppendAsync(Record(3), CancellationToken.None));
     }
 
@@ -159,7 +159,7 @@ public sealed class SqliteOutboxTests : IDisposable
         }
 
         var record = Record(appended) with { Prev = HashOf(prevOf - 1) };
-        var e = await Assert.ThrowsAsync<ArgumentException>(async () => await outbox.AppendAsync(record, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NotNextLinkException>(async () => await outbox.AppendAsync(record, CancellationToken.None));
 
         Assert.Contains($"record seq {appended} naming prev {HashOf(prevOf - 1)}", e.Message, StringComparison.Ordinal);
         Assert.Contains($"the head is seq {stored} with hash {HashOf(stored)}", e.Message, StringComparison.Ordinal);
@@ -178,8 +178,8 @@ public sealed class SqliteOutboxTests : IDisposable
         var behind = outbox.AppendAsync(Record(3), CancellationToken.None).AsTask();
 
         Assert.Equal(AppendOutcome.Stored, await first);
-        await Assert.ThrowsAsync<ArgumentException>(() => broken);
-        await Assert.ThrowsAsync<ArgumentException>(() => behind);
+        await Assert.ThrowsAsync<NotNextLinkException>(() => broken);
+        await Assert.ThrowsAsync<NotNextLinkException>(() => behind);
         Assert.Equal(new ChainHead(1, HashOf(1)), await outbox.HeadAsync(CancellationToken.None));
         Assert.Equal(AppendOutcome.Stored, await outbox.AppendAsync(Record(2), CancellationToken.None));
     }
@@ -236,7 +236,7 @@ public sealed class SqliteOutboxTests : IDisposable
         var third = outbox.AppendAsync(Record(2), CancellationToken.None).AsTask();
 
         Assert.Equal(AppendOutcome.Stored, await first);
-        await Assert.ThrowsAsync<ArgumentException>(() => stale);
+        await Assert.ThrowsAsync<NotNextLinkException>(() => stale);
         Assert.Equal(AppendOutcome.Stored, await third);
         await AssertSeqsAsync(outbox, 1L, 2);
     }

@@ -44,7 +44,7 @@ public sealed class InMemoryOutbox : IOutbox
         {
             if (record.Seq != _head.Seq + 1)
             {
-                throw new ArgumentException($"seq {record.Seq} is not the next link after {_head.Seq}", nameof(record));
+                throw new NotNextLinkException($"seq {record.Seq} is not the next link after {_head.Seq}");
             }
 
             if (!string.Equals(record.Prev, _head.Hash, StringComparison.Ordinal))
