@@ -1441,7 +1441,7 @@ void PrintScaleOutSummary(FilePath summary)
     {
         var r = run.Value;
         lines.Add($"  {run.Name}: connections held {r.GetProperty("connected_held_min_after_ramp").GetInt64()} (peak {r.GetProperty("connected_peak").GetInt64()}); stored (verified) after the ramp {r.GetProperty("stored_per_s_after_ramp").GetDouble():F0} records/s; " +
-            $"made {r.GetProperty("records_made").GetInt64()}, acknowledged {r.GetProperty("records_acknowledged").GetInt64()}, stored {r.GetProperty("records_stored").GetInt64()}, rejections {r.GetProperty("rejections")}; " +
+            $"made {r.GetProperty("records_made").GetInt64()}, acknowledged {r.GetProperty("records_acknowledged").GetInt64()}, stored {r.GetProperty("records_stored").GetInt64()}, rejections {string.Join(", ", r.GetProperty("rejections").EnumerateObject().Select(e => $"{e.Name} {e.Value.GetInt64()}").DefaultIfEmpty("none"))}; " +
             $"every record stored once: {r.GetProperty("every_record_stored_once").GetBoolean()}; p99 record -> ack {r.GetProperty("latency_ms").GetProperty("p99")} ms");
     }
 
