@@ -1355,7 +1355,8 @@ SoakHub ScaleOutSoakHub(SoakPostgres pg, string label, int workers, bool killOne
         Environment.SetEnvironmentVariable("EDGEHUB_MQTT_PASSWORD", password); // inherited by the workers, never on a command line
         for (var i = 1; i <= workers; i++)
         {
-            var worker = Background.StartExecutable($"worker w{i}", "dotnet", $"{HubDll(configuration)} serve {store} --broker mqtt://{SoakIngestUser}@127.0.0.1:{port} --worker-id w{i}", repoRoot.FullPath, echo: false);
+            // In the site: a worker keeps its hub CA files in its working directory, which must not be the repository.
+            var worker = Background.StartExecutable($"worker w{i}", "dotnet", $"{MakeAbsolute(File(HubDll(configuration))).FullPath} serve {store} --broker mqtt://{SoakIngestUser}@127.0.0.1:{port} --worker-id w{i}", MakeAbsolute(site).FullPath, echo: false);
             worker.WaitForLine(l => l.Contains("Ingestion connected to"), TimeSpan.FromSeconds(60));
             processes.Add(worker);
         }
