@@ -69,12 +69,16 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
 
     private volatile bool _stopping;
 
+    /// <summary>Cancelled at stop: a clock request waiting for room in a full reply queue gives up (unanswered, so not PUBACKed).</summary>
+    private readonly CancellationTokenSource _stop = new();
+
     /// <summary>Completes once the first connection is subscribed.</summary>
     public Task Ready => _ready.Task;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true; // from here a disconnection is ours (or the embedded broker's shutdown), not a fault
+        await _stop.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_client.IsConnected)
         {
@@ -93,6 +97,7 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
     {
         _client.Dispose();
         _replies.Dispose();
+        _stop.Dispose();
         base.Dispose();
     }
 
@@ -301,7 +306,14 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         }
 
         var reply = new ClockSyncReply { Boot = request!.Boot, MonoMs = request.MonoMs, HubMs = _time.GetUtcNow().ToUnixTimeMilliseconds() };
-        await _replies.EnqueueAsync(new ReplyPublisher.Reply(Topics.Command(product, device, Topics.ClockCommand), ClockSyncReply.Write(reply), e), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _replies.EnqueueAsync(new ReplyPublisher.Reply(Topics.Command(product, device, Topics.ClockCommand), ClockSyncReply.Write(reply), e), _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping: not answered, not PUBACKed; the broker delivers the request again (or the device asks at its next connect).
+        }
     }
 
     /// <inheritdoc/>
