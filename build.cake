@@ -31,6 +31,10 @@ var soakDevices = int.Parse(Arg("soak-devices", "10000", "Soak/Bench: virtual de
 var soakRate = double.Parse(Arg("soak-rate", "1", "Soak/Bench: records per second per device."), System.Globalization.CultureInfo.InvariantCulture);
 var soakMinutes = double.Parse(Arg("soak-minutes", target.Equals("Soak", StringComparison.OrdinalIgnoreCase) ? "10" : "3", "Soak/Bench: minutes of record making, the ramp included (Soak default 10, Bench 3)."), System.Globalization.CultureInfo.InvariantCulture);
 var soakRamp = double.Parse(Arg("soak-ramp", "60", "Soak/Bench: seconds over which the devices connect."), System.Globalization.CultureInfo.InvariantCulture);
+// The scale-out soak (Soak and Bench run it after the embedded one): the same fleet on Mosquitto (hardware/city-scale/mosquitto.conf)
+// and a private PostgreSQL, with 1 worker, with 2, and with 2 of which one is SIGKILLed half way (exact count check).
+var soakScaleOut = Arg("soak-scaleout", "true", "Soak/Bench: also run the scale-out hub (Mosquitto + PostgreSQL + edgehub serve --store workers): true or false.") == "true";
+var soakScaleOutMinutes = double.Parse(Arg("soak-scaleout-minutes", "2", "Soak/Bench: minutes of record making of each of the three scale-out runs (1 worker, 2 workers, 2 with one killed)."), System.Globalization.CultureInfo.InvariantCulture);
 var fuzzSeconds = Arg("fuzz-seconds", "300", "Fuzz: seconds of afl-fuzz per target.");
 var fuzzTarget = Arg("fuzz-target", "all", "Fuzz: the target to fuzz.", "all", "batch", "csv", "link");
 
@@ -230,18 +234,30 @@ Task("Bench")
         System.IO.File.WriteAllText(bench.CombineWithFilePath("idle-cpu.json").FullPath, JsonSerializer.Serialize(idle, new JsonSerializerOptions { WriteIndented = true }));
         RunFootprintBench();
         RunSoak(EmbeddedSoakHub(), soakDevices, soakRate, soakMinutes, soakRamp);
+        if (soakScaleOut)
+        {
+            RunScaleOutSoak(soakDevices, soakRate, soakScaleOutMinutes, soakRamp);
+        }
+
         PrintBenchSummary(bench);
         PrintFootprintSummary();
         PrintSoakSummary(bench.CombineWithFilePath("soak-embedded.json"));
+        PrintScaleOutSummary(bench.CombineWithFilePath("soak-scaleout.json"));
     });
 
 Task("Soak")
-    .Description("The fleet soak alone (Bench runs it too, 3 minutes): --soak-devices (10000) virtual devices of edgesim, --soak-rate (1) records/s each, for --soak-minutes (10) with a --soak-ramp (60 s) of connections, against the embedded hub (edgehub serve: MQTTnet broker + SQLite) started by the build; connections held, records/s the hub stored (from its database), p99 record -> acknowledgement and the hub's resident memory over the run; writes artifacts/bench/soak-embedded.json.")
+    .Description("The fleet soak alone (Bench runs it too, 3 minutes): --soak-devices (10000) virtual devices of edgesim, --soak-rate (1) records/s each, for --soak-minutes (10) with a --soak-ramp (60 s) of connections, against the embedded hub (edgehub serve: MQTTnet broker + SQLite) started by the build, then (--soak-scaleout true) against the scale-out hub (Mosquitto with hardware/city-scale/mosquitto.conf, a private PostgreSQL, edgehub serve --store workers) for --soak-scaleout-minutes (2) each with 1 worker, 2 workers, and 2 of which one is SIGKILLed half way; connections held, records/s the hub stored (from its store), p99 record -> acknowledgement and the hub's resident memory over the run; writes artifacts/bench/soak-embedded.json and soak-scaleout.json.")
     .IsDependentOn("Build")
     .Does(() =>
     {
         RunSoak(EmbeddedSoakHub(), soakDevices, soakRate, soakMinutes, soakRamp);
+        if (soakScaleOut)
+        {
+            RunScaleOutSoak(soakDevices, soakRate, soakScaleOutMinutes, soakRamp);
+        }
+
         PrintSoakSummary(artifacts.Combine("bench").CombineWithFilePath("soak-embedded.json"));
+        PrintScaleOutSummary(artifacts.Combine("bench").CombineWithFilePath("soak-scaleout.json"));
     });
 
 Task("BenchFootprint")
@@ -1162,48 +1178,70 @@ sealed class SoakHub
 {
     public string Label { get; init; }
     public string Description { get; init; }
-    public Func<DirectoryPath, FilePath, int, List<Background>> Start { get; init; }
-    public Func<FilePath, string> CountsArguments { get; init; }
+    // Makes the hub's store in the site (a SQLite file, or a database of a PostgreSQL started here) and returns the edgehub
+    // option that names it (--db FILE, --store postgres://...): devices are enrolled and the hub started with it.
+    public Func<DirectoryPath, string> Store { get; init; }
+    public Func<DirectoryPath, string, int, List<Background>> Start { get; init; }
+    // The edgesim option that reads the hub's counts from that store (--hub-db FILE, --hub-store postgres://...).
+    public Func<string, string> CountsArguments { get; init; }
+    // Which of Start's processes to SIGKILL, and after how many seconds of the run (the scale-out kill run); null: none.
+    public int? KillIndex { get; init; }
+    public double KillAfterSeconds { get; init; }
 }
 
 SoakHub EmbeddedSoakHub() => new SoakHub
 {
     Label = "embedded",
     Description = "edgehub serve: embedded MQTTnet broker + SQLite, one process",
-    Start = (site, db, port) =>
+    Store = site => $"--db {site.CombineWithFilePath("edgehub.db")}",
+    Start = (site, store, port) =>
     {
         // Not echoed: at ten thousand devices its log is about connections, and the figures come from its database.
-        var hub = Background.StartExecutable("edgehub", "dotnet", $"{HubDll(configuration)} serve --db {db} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath, echo: false);
+        var hub = Background.StartExecutable("edgehub", "dotnet", $"{HubDll(configuration)} serve {store} --http 127.0.0.1:0 --listen 127.0.0.1:{port}", repoRoot.FullPath, echo: false);
         hub.WaitForLine(l => l.StartsWith("edgehub: listening on"), TimeSpan.FromSeconds(60));
         return new List<Background> { hub };
     },
-    CountsArguments = db => $"--hub-db {db}",
+    CountsArguments = store => store.Replace("--db ", "--hub-db "),
 };
 
-// Provisions `devices` keys (edgesim provision), enrols them (edgehub devices enroll --key-dir, per product), starts the
-// hub, runs edgesim (ramp, rate, minutes; progress every 10 s with the hub's RSS) and stops the hub. The summary,
-// with the hub's own counts, is artifacts/bench/soak-LABEL.json. Unacknowledged records are reported, not thrown: a
-// soak that misses its targets still writes its figures.
-void RunSoak(SoakHub setup, int devices, double rate, double minutes, double ramp)
+// Provisions `devices` keys (edgesim provision; once per fleet directory), enrols them (edgehub devices enroll --key-dir,
+// per product), starts the hub, runs edgesim (ramp, rate, minutes; progress every 10 s with the hub's RSS) and stops the
+// hub. The summary, with the hub's own counts, is artifacts/bench/soak-LABEL.json (returned). Unacknowledged records are
+// reported, not thrown: a soak that misses its targets still writes its figures.
+FilePath RunSoak(SoakHub setup, int devices, double rate, double minutes, double ramp, DirectoryPath fleet = null)
 {
     var site = ResetBenchSite($"soak-{setup.Label}");
-    var db = site.CombineWithFilePath("edgehub.db");
-    var fleet = site.Combine("fleet");
+    var store = setup.Store(site);
     var output = artifacts.Combine("bench").CombineWithFilePath($"soak-{setup.Label}.json");
     var ci = System.Globalization.CultureInfo.InvariantCulture;
-    RequireSuccess(RunProgram("edgesim", SimDll(configuration), $"provision --dir {fleet} --devices {devices}"));
+    if (fleet is null)
+    {
+        fleet = site.Combine("fleet");
+        RequireSuccess(RunProgram("edgesim", SimDll(configuration), $"provision --dir {fleet} --devices {devices}"));
+    }
+
     foreach (var product in new[] { "smart-glasses", "inspection-drone", "service-robot" }.Take(Math.Min(3, devices)))
     {
-        RequireSuccess(RunHub($"devices enroll --product {product} --key-dir {fleet.Combine("keys").Combine(product)} --db {db}"));
+        RequireSuccess(RunHub($"devices enroll --product {product} --key-dir {fleet.Combine("keys").Combine(product)} {store}"));
     }
 
     var port = FreeLoopbackPort();
-    var processes = setup.Start(site, db, port);
+    var processes = setup.Start(site, store, port);
+    System.Threading.Timer kill = null;
     try
     {
+        if (setup.KillIndex is { } victim)
+        {
+            kill = new System.Threading.Timer(_ =>
+            {
+                Information($"soak {setup.Label}: SIGKILL {processes[victim].Name} (pid {processes[victim].Id}) at {setup.KillAfterSeconds:F0} s");
+                System.Diagnostics.Process.Start("kill", $"-KILL {processes[victim].Id}").WaitForExit();
+            }, null, TimeSpan.FromSeconds(setup.KillAfterSeconds), System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
         var pids = string.Join(" ", processes.Select(p => $"--hub-pid {p.Id}"));
         var run = RunProgram("edgesim", SimDll(configuration),
-            string.Create(ci, $"run --dir {fleet} --broker mqtt://127.0.0.1:{port} --rate {rate} --duration {minutes * 60} --ramp {ramp} --progress 10 --drain 120 {setup.CountsArguments(db)} {pids} --out {output}"));
+            string.Create(ci, $"run --dir {fleet} --broker mqtt://127.0.0.1:{port} --devices {devices} --rate {rate} --duration {minutes * 60} --ramp {ramp} --progress 10 --drain 120 {setup.CountsArguments(store)} {pids} --out {output}"));
         if (run.ExitCode != 0)
         {
             Warning($"edgesim exited {run.ExitCode} (records left unacknowledged, or the run failed); the figures are in {output}");
@@ -1211,8 +1249,210 @@ void RunSoak(SoakHub setup, int devices, double rate, double minutes, double ram
     }
     finally
     {
-        StopAll(processes.ToArray());
+        kill?.Dispose();
+        StopAll(processes.Where((_, i) => i != setup.KillIndex).ToArray());
+        if (setup.KillIndex is { } victim)
+        {
+            processes[victim].Dispose();
+        }
     }
+
+    return output;
+}
+
+// The scale-out hub for the soak: Mosquitto 2 with hardware/city-scale/mosquitto.conf (its limits, persistence and the
+// workers' password listener and ACL; listener on a free loopback port, files in a temporary directory, its open-file
+// limit raised for ten thousand sockets). Two changes, both said in the README: the mutual-TLS device listener is left
+// out and the password listener takes anonymous devices, whose ACL patterns use the client id (%c) where the shipped
+// ACL uses the certificate's user name (%u); edgesim's devices have no certificates. A private PostgreSQL (initdb and
+// pg_ctl as the postgres user, durable defaults: fsync and synchronous_commit on), one database per run. N workers,
+// edgehub serve --store ... --broker mqtt://edgehub-ingest@...
+var SoakIngestUser = "edgehub-ingest";
+
+sealed class SoakPostgres
+{
+    public string Directory { get; init; }
+    public int Port { get; init; }
+    public int Databases { get; set; }
+}
+
+string PgBin(string tool) => $"/usr/lib/postgresql/15/bin/{tool}";
+
+void RunAsPostgres(string program, string arguments)
+{
+    var code = StartProcess("runuser", new ProcessSettings { Arguments = $"-u postgres -- {program} {arguments}" });
+    if (code != 0)
+    {
+        throw new CakeException($"{program} {arguments} (as postgres) exited {code}");
+    }
+}
+
+SoakPostgres StartSoakPostgres()
+{
+    EnsureAptPackages("the scale-out soak", "postgresql", "mosquitto");
+    var dir = System.IO.Directory.CreateTempSubdirectory("edgeagent-soak-pg-").FullName;
+    System.IO.Directory.CreateDirectory(System.IO.Path.Combine(dir, "sock"));
+    StartProcess("chown", new ProcessSettings { Arguments = $"-R postgres:postgres {dir}" });
+    RunAsPostgres(PgBin("initdb"), $"-D {dir}/data -U edgehub --auth=trust -E UTF8 --locale=C");
+    var port = FreeLoopbackPort();
+    RunAsPostgres(PgBin("pg_ctl"), $"start -w -t 60 -D {dir}/data -l {dir}/server.log -o \"-p {port} -h 127.0.0.1 -k {dir}/sock -c max_connections=64 -c shared_buffers=256MB\"");
+    return new SoakPostgres { Directory = dir, Port = port };
+}
+
+string CreateSoakDatabase(SoakPostgres pg)
+{
+    var name = $"soak_{++pg.Databases}";
+    RunAsPostgres(PgBin("createdb"), $"-h {pg.Directory}/sock -p {pg.Port} -U edgehub {name}");
+    return $"postgres://edgehub@127.0.0.1:{pg.Port}/{name}";
+}
+
+void StopSoakPostgres(SoakPostgres pg)
+{
+    RunAsPostgres(PgBin("pg_ctl"), $"stop -w -m fast -D {pg.Directory}/data");
+    System.IO.Directory.Delete(pg.Directory, recursive: true);
+}
+
+Background StartCityMosquitto(string dir, int port, string password)
+{
+    System.IO.Directory.CreateDirectory(System.IO.Path.Combine(dir, "persist"));
+    var passwd = System.IO.Path.Combine(dir, "passwd");
+    if (StartProcess("/usr/bin/mosquitto_passwd", new ProcessSettings { Arguments = $"-c -b {passwd} {SoakIngestUser} {password}" }) != 0)
+    {
+        throw new CakeException("mosquitto_passwd failed");
+    }
+
+    var acl = System.IO.Path.Combine(dir, "acl");
+    System.IO.File.WriteAllText(acl, System.IO.File.ReadAllText(repoRoot.CombineWithFilePath("hardware/city-scale/acl").FullPath) +
+        "\n# soak only: anonymous devices (no certificate, no user name) by their client id\n" +
+        "pattern write ea/v1/+/%c/evt\npattern write ea/v1/+/%c/clock\npattern write ea/v1/+/%c/state\npattern read ea/v1/+/%c/ack\npattern read ea/v1/+/%c/cmd/#\n");
+    var shipped = System.IO.File.ReadAllText(repoRoot.CombineWithFilePath("hardware/city-scale/mosquitto.conf").FullPath);
+    var tls = shipped.IndexOf("\nlistener 8883", StringComparison.Ordinal);
+    var config = (tls < 0 ? shipped : shipped[..tls])
+        .Replace("listener 1883 127.0.0.1", $"listener {port} 127.0.0.1")
+        .Replace("allow_anonymous false", "allow_anonymous true")
+        .Replace("persistence_location /var/lib/mosquitto/", $"persistence_location {dir}/persist/")
+        .Replace("/etc/mosquitto/edgehub/passwd", passwd)
+        .Replace("/etc/mosquitto/edgehub/acl", acl);
+    var conf = System.IO.Path.Combine(dir, "mosquitto.conf");
+    System.IO.File.WriteAllText(conf, config);
+    // Mosquitto drops root for its own user before it reads the password file and the ACL and writes persistence.
+    StartProcess("chown", new ProcessSettings { Arguments = $"-R mosquitto {dir}" });
+    StartProcess("chmod", new ProcessSettings { Arguments = $"755 {dir}" });
+    var broker = Background.StartExecutable("mosquitto", "bash", $"-c \"ulimit -n $(ulimit -Hn) && exec /usr/sbin/mosquitto -c {conf}\"", dir, echo: false);
+    broker.WaitForLine(l => l.Contains($"listen socket on port {port}"), TimeSpan.FromSeconds(30));
+    return broker;
+}
+
+SoakHub ScaleOutSoakHub(SoakPostgres pg, string label, int workers, bool killOne, double minutes, string password) => new SoakHub
+{
+    Label = label,
+    Description = $"scale-out: Mosquitto (hardware/city-scale/mosquitto.conf) + PostgreSQL + {workers} edgehub serve --store worker(s){(killOne ? ", one SIGKILLed half way" : "")}",
+    Store = site => $"--store {CreateSoakDatabase(pg)}",
+    Start = (site, store, port) =>
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("edgeagent-soak-mosquitto-").FullName;
+        var processes = new List<Background> { StartCityMosquitto(dir, port, password) };
+        Environment.SetEnvironmentVariable("EDGEHUB_MQTT_PASSWORD", password); // inherited by the workers, never on a command line
+        for (var i = 1; i <= workers; i++)
+        {
+            // In the site: a worker keeps its hub CA files in its working directory, which must not be the repository.
+            var worker = Background.StartExecutable($"worker w{i}", "dotnet", $"{MakeAbsolute(File(HubDll(configuration))).FullPath} serve {store} --broker mqtt://{SoakIngestUser}@127.0.0.1:{port} --worker-id w{i}", MakeAbsolute(site).FullPath, echo: false);
+            worker.WaitForLine(l => l.Contains("Ingestion connected to"), TimeSpan.FromSeconds(60));
+            processes.Add(worker);
+        }
+
+        return processes;
+    },
+    CountsArguments = store => store.Replace("--store ", "--hub-store "),
+    KillIndex = killOne ? workers : null, // the last worker (index 0 is Mosquitto)
+    KillAfterSeconds = minutes * 60 / 2,
+};
+
+// Three runs of the same fleet on the scale-out hub: 1 worker, 2 workers (the throughput the second worker adds) and 2 of
+// which one is SIGKILLed half way (every record stored exactly once: the store's count against edgesim's made and
+// acknowledged, no rejection). Writes artifacts/bench/soak-scaleout.json.
+void RunScaleOutSoak(int devices, double rate, double minutes, double ramp)
+{
+    var pg = StartSoakPostgres();
+    var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    var runs = new System.Text.Json.Nodes.JsonObject();
+    try
+    {
+        var fleetSite = ResetBenchSite("soak-scaleout-fleet");
+        var fleet = fleetSite.Combine("fleet");
+        RequireSuccess(RunProgram("edgesim", SimDll(configuration), $"provision --dir {fleet} --devices {devices}"));
+        foreach (var (label, workers, killOne) in new[] { ("scaleout-1w", 1, false), ("scaleout-2w", 2, false), ("scaleout-2w-kill", 2, true) })
+        {
+            var summary = RunSoak(ScaleOutSoakHub(pg, label, workers, killOne, minutes, password), devices, rate, minutes, ramp, fleet);
+            var s = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(summary.FullPath));
+            var made = (long)s["records_made"];
+            var stored = (long)s["hub"]["records_stored"];
+            runs[label] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["workers"] = workers,
+                ["killed_one_at_s"] = killOne ? (System.Text.Json.Nodes.JsonNode)(minutes * 60 / 2) : null,
+                ["connected_peak"] = (long)s["connected_peak"],
+                ["connected_held_min_after_ramp"] = (long)s["connected_held_min_after_ramp"],
+                ["stored_per_s_after_ramp"] = (double)s["hub"]["stored_per_s_after_ramp"],
+                ["records_made"] = made,
+                ["records_acknowledged"] = (long)s["records_acknowledged"],
+                ["records_unacknowledged"] = (long)s["records_unacknowledged"],
+                ["records_stored"] = stored,
+                ["rejections"] = s["hub"]["rejections"].DeepClone(),
+                ["every_record_stored_once"] = stored == made && (long)s["records_unacknowledged"] == 0 && s["hub"]["rejections"].AsObject().Count == 0,
+                ["latency_ms"] = s["latency_ms"].DeepClone(),
+                ["rss_mb_first_sample"] = s["hub_memory"]["rss_mb_first_sample"].DeepClone(),
+                ["rss_mb_last_sample"] = s["hub_memory"]["rss_mb_last_sample"].DeepClone(),
+                ["summary"] = summary.FullPath,
+            };
+        }
+    }
+    finally
+    {
+        StopSoakPostgres(pg);
+        var output = artifacts.Combine("bench").CombineWithFilePath("soak-scaleout.json");
+        var result = new System.Text.Json.Nodes.JsonObject
+        {
+            ["devices"] = devices,
+            ["rate_per_device"] = rate,
+            ["duration_s"] = minutes * 60,
+            ["ramp_s"] = ramp,
+            ["broker"] = "mosquitto (hardware/city-scale/mosquitto.conf; devices anonymous on the password listener, no TLS listener)",
+            ["store"] = "postgresql 15, private, fsync on",
+            ["runs"] = runs,
+        };
+        System.IO.File.WriteAllText(output.FullPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
+
+void PrintScaleOutSummary(FilePath summary)
+{
+    if (!FileExists(summary))
+    {
+        return;
+    }
+
+    var s = JsonDocument.Parse(System.IO.File.ReadAllText(summary.FullPath)).RootElement;
+    var lines = new List<string>
+    {
+        "",
+        $"Scale-out soak summary ({summary.GetFilename()}; {s.GetProperty("devices").GetInt32()} devices, {s.GetProperty("rate_per_device").GetDouble()} records/s each, {s.GetProperty("duration_s").GetDouble():F0} s per run; {s.GetProperty("broker").GetString()}; {s.GetProperty("store").GetString()}):",
+    };
+    foreach (var run in s.GetProperty("runs").EnumerateObject())
+    {
+        var r = run.Value;
+        lines.Add($"  {run.Name}: connections held {r.GetProperty("connected_held_min_after_ramp").GetInt64()} (peak {r.GetProperty("connected_peak").GetInt64()}); stored (verified) after the ramp {r.GetProperty("stored_per_s_after_ramp").GetDouble():F0} records/s; " +
+            $"made {r.GetProperty("records_made").GetInt64()}, acknowledged {r.GetProperty("records_acknowledged").GetInt64()}, stored {r.GetProperty("records_stored").GetInt64()}, rejections {string.Join(", ", r.GetProperty("rejections").EnumerateObject().Select(e => $"{e.Name} {e.Value.GetInt64()}").DefaultIfEmpty("none"))}; " +
+            $"every record stored once: {r.GetProperty("every_record_stored_once").GetBoolean()}; p99 record -> ack {r.GetProperty("latency_ms").GetProperty("p99")} ms");
+    }
+
+    lines.Add($"  (load average at the end: {System.IO.File.ReadAllText("/proc/loadavg").Trim()})");
+    foreach (var line in lines)
+    {
+        Information(line);
+    }
+
+    System.IO.File.WriteAllLines(summary.ChangeExtension(".txt").FullPath, lines);
 }
 
 void PrintSoakSummary(FilePath summary)

@@ -14,8 +14,10 @@ namespace EdgeAgent.Hub.Ingestion;
 /// The hub's MQTT client: a persistent session (clean start off, session expiry) subscribed QoS 1 to every device's
 /// batches and clock requests, so a broker queues them while the hub is away. Messages go through a channel to ONE
 /// writer loop that verifies and stores whatever is queued as one group in one transaction, and only then PUBACKs the
-/// messages and publishes a <see cref="BatchAck"/> per device touched. Clock requests are answered at once. The same
-/// connection carries the rollout engine's retained model directives (<see cref="PublishRetainedAsync"/>).
+/// messages and queues a <see cref="BatchAck"/> per device touched. Clock requests never reach the writer: they are
+/// answered as they are received. Acknowledgements and clock replies go out through <see cref="ReplyPublisher"/>,
+/// pipelined, so neither the writer nor the receive path waits for the broker's confirmations. The same connection
+/// carries the rollout engine's retained model directives (<see cref="PublishRetainedAsync"/>).
 /// <para>
 /// As one worker of a shared PostgreSQL store (<see cref="HubOptions.Store"/>) it subscribes through the MQTT 5 shared
 /// subscription <c>$share/GROUP/...</c>, so the broker spreads batches over the workers; its session ends with its
@@ -40,6 +42,7 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri _broker;
+    private readonly ReplyPublisher _replies;
 
     private readonly Identity.IngestionCredentials _credentials;
 
@@ -51,6 +54,7 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         _logger = logger;
         _broker = options.BrokerUri();
         _client = new MqttClientFactory().CreateMqttClient();
+        _replies = new ReplyPublisher(_client, logger);
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
@@ -65,12 +69,16 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
 
     private volatile bool _stopping;
 
+    /// <summary>Cancelled at stop: a clock request waiting for room in a full reply queue gives up (unanswered, so not PUBACKed).</summary>
+    private readonly CancellationTokenSource _stop = new();
+
     /// <summary>Completes once the first connection is subscribed.</summary>
     public Task Ready => _ready.Task;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true; // from here a disconnection is ours (or the embedded broker's shutdown), not a fault
+        await _stop.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_client.IsConnected)
         {
@@ -88,16 +96,26 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
     public override void Dispose()
     {
         _client.Dispose();
+        _replies.Dispose();
+        _stop.Dispose();
         base.Dispose();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ConnectionLoopAsync(stoppingToken), WriterLoopAsync(stoppingToken));
+        Task.WhenAll(ConnectionLoopAsync(stoppingToken), WriterLoopAsync(stoppingToken), _replies.RunAsync(stoppingToken));
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        // PUBACK only after the group holding this message is committed (or it was answered, for clock requests).
+        // PUBACK only after the group holding this message is committed (or its reply confirmed, for clock requests).
         e.AutoAcknowledge = false;
+        var topic = e.ApplicationMessage.Topic;
+        if (Topics.TryParse(topic, out var product, out var device, out var kind) && kind == "clock")
+        {
+            // Answered here, at once: the hub's time is read as the request arrives, not after the groups queued before it.
+            await AnswerClockAsync(e, product, device, topic).ConfigureAwait(false);
+            return;
+        }
+
         await _inbox.Writer.WriteAsync(e).ConfigureAwait(false);
     }
 
@@ -177,7 +195,7 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                 {
                     lastSweep = _time.GetTimestamp();
                     var expired = await StoreWithRetryAsync(processor.SweepExpired, 0, ct).ConfigureAwait(false);
-                    await Task.WhenAll(expired.Select(a => PublishAsync(a.Topic, BatchAck.Write(a.Ack), ct))).ConfigureAwait(false);
+                    await QueueAcksAsync(expired, ct).ConfigureAwait(false);
                 }
 
                 if (stores.Parking is not null && !await WaitToReadOrSweepAsync(ct).ConfigureAwait(false))
@@ -194,17 +212,8 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                 batches.Clear();
                 while (group.Count < _options.MaxGroupBatches && _inbox.Reader.TryRead(out var e))
                 {
-                    var topic = e.ApplicationMessage.Topic;
-                    var payload = e.ApplicationMessage.Payload.ToArray();
-                    if (Topics.TryParse(topic, out var product, out var device, out var kind) && kind == "clock")
-                    {
-                        await AnswerClockAsync(product, device, topic, payload, ct).ConfigureAwait(false);
-                        await AcknowledgeAsync(e, ct).ConfigureAwait(false);
-                        continue;
-                    }
-
                     group.Add(e);
-                    batches.Add(new IncomingBatch(topic, payload));
+                    batches.Add(new IncomingBatch(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
                 }
 
                 if (batches.Count == 0)
@@ -218,7 +227,8 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
                     await AcknowledgeAsync(e, ct).ConfigureAwait(false);
                 }
 
-                await Task.WhenAll(acks.Select(a => PublishAsync(a.Topic, BatchAck.Write(a.Ack), ct))).ConfigureAwait(false);
+                // Committed: the acknowledgements go out pipelined while the next group is verified and stored.
+                await QueueAcksAsync(acks, ct).ConfigureAwait(false);
                 Log.GroupStored(_logger, batches.Count, acks.Count);
             }
         }
@@ -278,28 +288,31 @@ internal sealed class IngestionService : BackgroundService, Rollouts.IDirectiveP
         }
     }
 
-    private async Task AnswerClockAsync(string product, string device, string topic, byte[] payload, CancellationToken ct)
+    private async Task QueueAcksAsync(IReadOnlyList<OutgoingAck> acks, CancellationToken ct)
     {
-        if (!ClockSyncRequest.TryRead(payload, out var request))
+        foreach (var a in acks)
+        {
+            await _replies.EnqueueAsync(new ReplyPublisher.Reply(a.Topic, BatchAck.Write(a.Ack)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AnswerClockAsync(MqttApplicationMessageReceivedEventArgs e, string product, string device, string topic)
+    {
+        if (!ClockSyncRequest.TryRead(e.ApplicationMessage.Payload.ToArray(), out var request))
         {
             Log.BadClockRequest(_logger, topic);
+            await AcknowledgeAsync(e, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
         var reply = new ClockSyncReply { Boot = request!.Boot, MonoMs = request.MonoMs, HubMs = _time.GetUtcNow().ToUnixTimeMilliseconds() };
-        await PublishAsync(Topics.Command(product, device, Topics.ClockCommand), ClockSyncReply.Write(reply), ct).ConfigureAwait(false);
-    }
-
-    private async Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
-    {
         try
         {
-            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-            await _client.PublishAsync(message, ct).ConfigureAwait(false);
+            await _replies.EnqueueAsync(new ReplyPublisher.Reply(Topics.Command(product, device, Topics.ClockCommand), ClockSyncReply.Write(reply), e), _stop.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MqttCommunicationException or InvalidOperationException)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            Log.PublishFailed(_logger, topic, e);
+            // Stopping: not answered, not PUBACKed; the broker delivers the request again (or the device asks at its next connect).
         }
     }
 

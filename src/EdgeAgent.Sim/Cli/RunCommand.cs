@@ -66,6 +66,7 @@ internal static class RunCommand
         var batchDelay = new Option<double>("--batch-delay-ms") { Description = "Mqtt:BatchMaxDelay of every publisher, ms (0-60000). Default 200, the agent's.", DefaultValueFactory = _ => 200 };
         var ackTimeout = new Option<double>("--ack-timeout") { Description = "Mqtt:AckTimeout of every publisher, seconds (0.1-3600). Default 15, the agent's (shorter makes a slow hub slower: every device sends its whole window again).", DefaultValueFactory = _ => 15 };
         var hubDb = new Option<FileInfo?>("--hub-db") { Description = "The embedded hub's SQLite database: the summary adds what the hub stored (records, per second after the ramp, rejections per reason), read from it." };
+        var hubStore = new Option<string?>("--hub-store") { Description = "The scale-out hub's PostgreSQL store, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (the password may come from PGPASSWORD): the same figures as --hub-db, read from it." };
         var hubPid = new Option<int[]>("--hub-pid") { Description = "A hub process (repeatable): its resident memory is sampled with every progress line." };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the summary as JSON to this file." };
         var command = new Command(
@@ -76,7 +77,7 @@ internal static class RunCommand
             "line every interval and a JSON summary: devices connected and held, records made and acknowledged, records/s, " +
             "p50/p99 record-to-acknowledgement latency, faults injected and what the hub should show for them. Raises the " +
             "process's open-file limit to its hard limit (one socket per device). Exit 1 when records are left unacknowledged.");
-        foreach (var o in new Option[] { dir, broker, devices, products, rate, duration, ramp, fault, disconnectFor, duplicates, progress, drain, seed, outbox, batchDelay, ackTimeout, hubDb, hubPid, output })
+        foreach (var o in new Option[] { dir, broker, devices, products, rate, duration, ramp, fault, disconnectFor, duplicates, progress, drain, seed, outbox, batchDelay, ackTimeout, hubDb, hubStore, hubPid, output })
         {
             command.Options.Add(o);
         }
@@ -171,6 +172,23 @@ internal static class RunCommand
                 problems.Add($"--hub-db {db.FullName}: no such file (the hub's database, edgehub serve --db)");
             }
 
+            IHubCounts? hubCounts = db is null ? null : new SqliteHubCounts(db.FullName);
+            if (parse.GetValue(hubStore) is { } store)
+            {
+                if (db is not null)
+                {
+                    problems.Add("--hub-db and --hub-store: give one (the embedded hub's SQLite database, or the scale-out hub's PostgreSQL store)");
+                }
+                else if (PostgresHubCounts.TryCreate(store, out var counts, out var problem))
+                {
+                    hubCounts = counts;
+                }
+                else
+                {
+                    problems.Add($"--hub-store {problem}");
+                }
+            }
+
             if (problems.Count > 0)
             {
                 foreach (var p in problems)
@@ -207,7 +225,7 @@ internal static class RunCommand
                 Drain = TimeSpan.FromSeconds(parse.GetValue(drain)),
                 Seed = parse.GetValue(seed),
                 Outbox = parse.GetValue(outbox) == "sqlite" ? OutboxMode.Sqlite : OutboxMode.Memory,
-                Hub = db is null ? null : new SqliteHubCounts(db.FullName),
+                Hub = hubCounts,
                 HubMemory = parse.GetValue(hubPid) is { Length: > 0 } pids ? new ProcessMemory(pids) : null,
             };
             var summary = await new FleetRunner(settings, stdout, loggers, TimeProvider.System).RunAsync(ct).ConfigureAwait(false);
