@@ -636,9 +636,12 @@ internal sealed class SqliteOutbox : IOutbox
     /// <summary>
     /// Rows deleted per transaction by an acknowledgement: a transaction's pages all go to the WAL before the next
     /// checkpoint can run, so deleting a long outage's backlog at once would need a WAL as large as the file (on a full
-    /// disk that fails); 128 rows touch about 30 pages. Each step is durable on its own (the acknowledged seq moves with it).
+    /// disk that fails). 128 rows touch about 30 pages, so a step is the rows whose pages fit the WAL's checkpoint size
+    /// (<see cref="DiskRoom.WalPages"/>, about 4 rows a page), at least 128: on a 3 MiB disk 128, on any disk of 128 MiB
+    /// and more 4,000, so that a batch's acknowledgement (500 records by default) stays one transaction and one fsync.
+    /// Each step is durable on its own (the acknowledged seq moves with it).
     /// </summary>
-    private const long AcknowledgeStep = 128;
+    private long AcknowledgeStep => Math.Max(128, 4L * _room.WalPages);
 
     private bool Acknowledge(long seq)
     {

@@ -40,6 +40,24 @@ public sealed class OutboxDiskTests : IDisposable
         Assert.Equal((24 * 4096).ToString(System.Globalization.CultureInfo.InvariantCulture), await outbox.PragmaAsync("journal_size_limit"));
     }
 
+    [Theory]
+    [InlineData(Disk, 4)] // 128 rows a step: a 500-record acknowledgement in 4 transactions, each small enough for the WAL
+    [InlineData(64L << 30, 1)] // a large disk: the whole acknowledgement in one transaction, one fsync (issue 4's rate)
+    public async Task AcknowledgeAsync_FiveHundredRecords_DeletedInStepsThatFitTheWal(long disk, long transactions)
+    {
+        await using var outbox = Open(disk);
+        for (var seq = 1L; seq <= 500; seq++)
+        {
+            await outbox.AppendAsync(Record(seq, RecordClass.Evidence, 100), CancellationToken.None);
+        }
+
+        var before = outbox.TransactionCount;
+        await outbox.AcknowledgeAsync(500, CancellationToken.None);
+
+        Assert.Equal(transactions, outbox.TransactionCount - before);
+        Assert.Equal(500, await outbox.AcknowledgedAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task AppendAsync_DiskSmallerThanTheBudgets_TelemetryDroppedOldestFirstThenRefusedEvidenceAllStoredAndTheDiskNeverFills()
     {
