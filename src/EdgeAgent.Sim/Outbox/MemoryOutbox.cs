@@ -44,7 +44,7 @@ internal sealed class MemoryOutbox : IOutbox
         {
             if (record.Seq != _head.Seq + 1 || !string.Equals(record.Prev, _head.Hash, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"seq {record.Seq} (prev {record.Prev[..12]}...) is not the next link after seq {_head.Seq} ({_head.Hash[..12]}...)", nameof(record));
+                throw new NotNextLinkException($"seq {record.Seq} (prev {record.Prev[..12]}...) is not the next link after seq {_head.Seq} ({_head.Hash[..12]}...)");
             }
 
             _entries.Add(record);
