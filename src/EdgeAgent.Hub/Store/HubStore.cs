@@ -315,8 +315,7 @@ internal sealed class HubStore : IChainStore
         var list = new List<RecordRow>();
         while (r.Read())
         {
-            list.Add(new RecordRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
-                r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : (byte[])r[9], r.GetInt64(10)));
+            list.Add(StoreRows.Record(r));
         }
 
         return list;
@@ -356,7 +355,7 @@ internal sealed class HubStore : IChainStore
         var list = new List<BootAnchorRow>();
         while (r.Read())
         {
-            list.Add(new BootAnchorRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+            list.Add(StoreRows.Anchor(r));
         }
 
         return list;
@@ -368,26 +367,14 @@ internal sealed class HubStore : IChainStore
         using var cmd = Command("SELECT boot, MIN(mono_ms), MAX(mono_ms) FROM records WHERE device_id = $d GROUP BY boot");
         cmd.Parameters.AddWithValue("$d", deviceId);
         using var r = cmd.ExecuteReader();
-        var spans = new Dictionary<long, (long, long)>();
-        while (r.Read())
-        {
-            spans[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2));
-        }
-
-        return spans;
+        return StoreRows.BootSpans(r);
     }
 
     public IReadOnlyDictionary<string, long> Counters()
     {
         using var cmd = Command("SELECT reason, n FROM counters ORDER BY reason");
         using var r = cmd.ExecuteReader();
-        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            counters[r.GetString(0)] = r.GetInt64(1);
-        }
-
-        return counters;
+        return StoreRows.Counters(r);
     }
 
     /// <summary>Rejection counts per reason and the latest <paramref name="latest"/> rejections, optionally of one device.</summary>
@@ -421,7 +408,7 @@ internal sealed class HubStore : IChainStore
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                rows.Add(new RejectionRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6)));
+                rows.Add(StoreRows.Rejection(r));
             }
         }
 

@@ -360,8 +360,7 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
         var list = new List<RecordRow>();
         while (r.Read())
         {
-            list.Add(new RecordRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
-                r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : (byte[])r[9], r.GetInt64(10)));
+            list.Add(StoreRows.Record(r));
         }
 
         return list;
@@ -375,7 +374,7 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
         var list = new List<BootAnchorRow>();
         while (r.Read())
         {
-            list.Add(new BootAnchorRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+            list.Add(StoreRows.Anchor(r));
         }
 
         return list;
@@ -386,13 +385,7 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
     {
         using var cmd = Command("SELECT boot, min(mono_ms), max(mono_ms) FROM records WHERE device_id = $1 GROUP BY boot", deviceId);
         using var r = cmd.ExecuteReader();
-        var spans = new Dictionary<long, (long, long)>();
-        while (r.Read())
-        {
-            spans[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2));
-        }
-
-        return spans;
+        return StoreRows.BootSpans(r);
     }
 
     /// <inheritdoc/>
@@ -400,13 +393,7 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
     {
         using var cmd = Command("SELECT reason, n FROM counters ORDER BY reason");
         using var r = cmd.ExecuteReader();
-        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            counters[r.GetString(0)] = r.GetInt64(1);
-        }
-
-        return counters;
+        return StoreRows.Counters(r);
     }
 
     /// <inheritdoc/>
@@ -430,7 +417,7 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
         {
             while (r.Read())
             {
-                rows.Add(new RejectionRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6)));
+                rows.Add(StoreRows.Rejection(r));
             }
         }
 
