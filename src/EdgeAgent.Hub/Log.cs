@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Embedded MQTT broker stopped")]
     public static partial void BrokerStopped(ILogger logger);
 
+    [LoggerMessage(1002, LogLevel.Warning, "Embedded MQTT broker: the queue of session '{ClientId}' is full; a message on {Topic} to it was dropped")]
+    public static partial void RoutedMessageDropped(ILogger logger, string clientId, string topic);
+
     [LoggerMessage(2000, LogLevel.Information, "Ingestion connected to {Broker} (session present: {SessionPresent}) and subscribed to {Events} and {Clock}")]
     public static partial void IngestionConnected(ILogger logger, Uri broker, bool sessionPresent, string events, string clock);
 

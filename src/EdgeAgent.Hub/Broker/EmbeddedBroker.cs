@@ -13,15 +13,17 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
     private readonly HubOptions _options;
     private readonly Identity.BrokerAccess _access;
     private readonly ILogger<EmbeddedBroker> _logger;
+    private readonly SessionRouter _router;
     private System.Security.Cryptography.X509Certificates.X509Certificate2? _serverCertificate;
     private MqttServer? _server;
     private int _stopped;
 
-    public EmbeddedBroker(HubOptions options, Identity.BrokerAccess access, ILogger<EmbeddedBroker> logger)
+    public EmbeddedBroker(HubOptions options, Identity.BrokerAccess access, TimeProvider time, ILogger<EmbeddedBroker> logger)
     {
         _options = options;
         _access = access;
         _logger = logger;
+        _router = new SessionRouter(time, logger);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,6 +38,7 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
         _access.ConfigureEndpoints(builder, out _serverCertificate); // the TLS listener (--mqtts), if asked for
         _server = new MqttServerFactory().CreateMqttServer(builder.Build());
         _access.Attach(_server); // who may connect, publish and subscribe as whom
+        _router.Attach(_server); // after the access checks: delivers what they let through without MQTTnet's every-session dispatch
         await _server.StartAsync().ConfigureAwait(false);
         Log.BrokerStarted(_logger, address.ToString(), port);
         _access.LogListeners(address, port);

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Net;
+using EdgeAgent.Hub.Broker;
+using EdgeAgent.Hub.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeAgent.Hub.Tests.Broker;
+
+/// <summary>
+/// The embedded broker's router on a real MQTTnet server with real clients over TCP: it delivers what MQTTnet would
+/// (filters, QoS, unsubscribe, clean start, resumed sessions) without MQTTnet's every-session dispatch, and steps aside
+/// where it must. MQTTnet's <c>InterceptingClientEnqueueAsync</c> fires only in its own dispatch, so it tells who delivered.
+/// </summary>
+public sealed class SessionRouterTests : IAsyncLifetime
+{
+    private const string Evt = "ea/v1/smart-glasses/GL-1/evt";
+    private const string Ack = "ea/v1/smart-glasses/GL-1/ack";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly ConcurrentQueue<string> _dispatchedByMqttnet = new();
+    private readonly List<IMqttClient> _clients = [];
+    private MqttServer _server = null!;
+    private SessionRouter _router = null!;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        _port = HubUnderTest.FreePort();
+        var options = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithDefaultEndpointPort(_port).WithPersistentSessions().Build();
+        _server = new MqttServerFactory().CreateMqttServer(options);
+        _server.InterceptingPublishAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic.EndsWith("/refused", StringComparison.Ordinal))
+            {
+                e.ProcessPublish = false; // as BrokerAccess refuses a topic; attached before the router, like the broker does
+                e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        };
+        _router = new SessionRouter(_time, NullLogger.Instance);
+        _router.Attach(_server);
+        _server.InterceptingClientEnqueueAsync += e =>
+        {
+            _dispatchedByMqttnet.Enqueue($"{e.ReceiverClientId} {e.ApplicationMessage.Topic}");
+            return Task.CompletedTask;
+        };
+        await _server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        await _server.StopAsync();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public async Task DeviceAndBroadSubscribers_GetTheMessage_OthersDoNot_AndMqttnetDispatchesNothing()
+    {
+        var (device, deviceInbox) = await ConnectAsync("GL-1");
+        var (ingestion, ingestionInbox) = await ConnectAsync("hub");
+        var (monitor, monitorInbox) = await ConnectAsync("monitor");
+        var (other, otherInbox) = await ConnectAsync("GL-2");
+        await device.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        await ingestion.SubscribeAsync("ea/v1/+/+/evt", MqttQualityOfServiceLevel.AtLeastOnce);
+        await monitor.SubscribeAsync("ea/v1/#", MqttQualityOfServiceLevel.AtMostOnce);
+        await monitor.SubscribeAsync("ea/v1/smart-glasses/+/evt", MqttQualityOfServiceLevel.AtLeastOnce); // two filters: one copy, the higher QoS
+        await other.SubscribeAsync("ea/v1/smart-glasses/GL-2/ack", MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+
+        var evt = await device.PublishAsync(Message(Evt, "batch"));
+        var ack = await ingestion.PublishAsync(Message(Ack, "acked 1"));
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, evt.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, ack.ReasonCode);
+        Assert.Equal(["batch"], await ingestionInbox.TakeAsync(1));
+        Assert.Equal(["acked 1"], await deviceInbox.TakeAsync(1));
+        var seen = await monitorInbox.TakeAsync(2);
+        Assert.Equal(["batch", "acked 1"], seen);
+        Assert.Equal([MqttQualityOfServiceLevel.AtLeastOnce, MqttQualityOfServiceLevel.AtMostOnce], monitorInbox.Qos.Take(2));
+        await Task.Delay(200);
+        Assert.Empty(otherInbox.Received);
+        Assert.Equal(2, monitorInbox.Received.Count); // one copy per message, though two of its filters match the batch
+        Assert.Equal(2, _router.Routed);
+        Assert.Equal(0, _router.Fallbacks);
+        Assert.Empty(_dispatchedByMqttnet);
+    }
+
+    [Fact]
+    public async Task SubscriberAtQos0_GetsAQos1PublishAtQos0()
+    {
+        var (device, inbox) = await ConnectAsync("GL-1");
+        var (ingestion, _) = await ConnectAsync("hub");
+        await device.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtMostOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+
+        await ingestion.PublishAsync(Message(Ack, "acked"));
+
+        Assert.Equal(["acked"], await inbox.TakeAsync(1));
+        Assert.Equal(MqttQualityOfServiceLevel.AtMostOnce, inbox.Qos.Single());
+    }
+
+    [Fact]
+    public async Task AfterUnsubscribe_NothingIsDelivered_AndThePublisherHearsNoMatchingSubscribers()
+    {
+        var (device, inbox) = await ConnectAsync("GL-1");
+        var (ingestion, _) = await ConnectAsync("hub");
+        await device.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+        await ingestion.PublishAsync(Message(Ack, "first"));
+        Assert.Equal(["first"], await inbox.TakeAsync(1));
+
+        await device.UnsubscribeAsync(Ack);
+        var second = await ingestion.PublishAsync(Message(Ack, "second"));
+
+        Assert.Equal(MqttClientPublishReasonCode.NoMatchingSubscribers, second.ReasonCode);
+        await Task.Delay(200);
+        Assert.Equal(["first"], inbox.Received);
+        Assert.Empty(_dispatchedByMqttnet);
+    }
+
+    [Fact]
+    public async Task ResumedSession_KeepsItsSubscriptionAndGetsWhatWasSentWhileAway_CleanStartDoesNot()
+    {
+        var (device, _) = await ConnectAsync("GL-1", cleanStart: false);
+        var (ingestion, _) = await ConnectAsync("hub");
+        await device.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+        await device.DisconnectAsync();
+
+        await ingestion.PublishAsync(Message(Ack, "while away"));
+        var (_, resumedInbox) = await ConnectAsync("GL-1", cleanStart: false);
+        Assert.Equal(["while away"], await resumedInbox.TakeAsync(1));
+
+        _clients[^1].Dispose();
+        var (clean, cleanInbox) = await ConnectAsync("GL-1", cleanStart: true); // a new session: no subscription until it subscribes
+        var unheard = await ingestion.PublishAsync(Message(Ack, "before subscribing"));
+        await clean.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+        await ingestion.PublishAsync(Message(Ack, "after subscribing"));
+
+        Assert.Equal(MqttClientPublishReasonCode.NoMatchingSubscribers, unheard.ReasonCode);
+        Assert.Equal(["after subscribing"], await cleanInbox.TakeAsync(1));
+        Assert.Empty(_dispatchedByMqttnet);
+    }
+
+    [Fact]
+    public async Task RetainedOutsideTheSchemeAndRefused_AreLeftToMqttnet()
+    {
+        var (device, _) = await ConnectAsync("GL-1");
+        var (monitor, inbox) = await ConnectAsync("monitor");
+        await monitor.SubscribeAsync("#", MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+
+        await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("ea/v1/smart-glasses/GL-1/state").WithPayload("on").WithRetainFlag()
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await device.PublishAsync(Message("plant/line-3/temperature", "21.5"));
+        var refused = await device.PublishAsync(Message("ea/v1/smart-glasses/GL-1/refused", "no"));
+
+        Assert.Equal(["on", "21.5"], await inbox.TakeAsync(2));
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, refused.ReasonCode);
+        Assert.Equal(["monitor ea/v1/smart-glasses/GL-1/state", "monitor plant/line-3/temperature"], _dispatchedByMqttnet);
+        Assert.Equal(0, _router.Routed);
+        var (late, lateInbox) = await ConnectAsync("late");
+        await late.SubscribeAsync("ea/v1/+/+/state", MqttQualityOfServiceLevel.AtLeastOnce);
+        Assert.Equal(["on"], await lateInbox.TakeAsync(1)); // the broker kept it as retained
+    }
+
+    [Fact]
+    public async Task SessionNotResolvedYet_WithinTheRefreshInterval_IsLeftToMqttnet_ThenRouted()
+    {
+        var (ingestion, _) = await ConnectAsync("hub");
+        var (first, firstInbox) = await ConnectAsync("GL-1");
+        await first.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        await ingestion.PublishAsync(Message(Ack, "resolved by a refresh")); // the first refresh may run at once
+        var (second, secondInbox) = await ConnectAsync("GL-2");
+        await second.SubscribeAsync("ea/v1/smart-glasses/GL-2/ack", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        await ingestion.PublishAsync(Message("ea/v1/smart-glasses/GL-2/ack", "within the interval")); // the clock has not moved: no refresh
+        _time.Advance(SessionRouter.RefreshInterval);
+        await ingestion.PublishAsync(Message("ea/v1/smart-glasses/GL-2/ack", "after it"));
+
+        Assert.Equal(["resolved by a refresh"], await firstInbox.TakeAsync(1));
+        Assert.Equal(["within the interval", "after it"], await secondInbox.TakeAsync(2));
+        Assert.Equal(["GL-2 ea/v1/smart-glasses/GL-2/ack"], _dispatchedByMqttnet);
+        Assert.Equal(1, _router.Fallbacks);
+        Assert.Equal(2, _router.Routed);
+    }
+
+    private static MqttApplicationMessage Message(string topic, string payload) => new MqttApplicationMessageBuilder()
+        .WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+
+    private async Task<(IMqttClient Client, Inbox Inbox)> ConnectAsync(string clientId, bool cleanStart = true)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var inbox = new Inbox();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            inbox.Add(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId(clientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(cleanStart)
+            .WithSessionExpiryInterval(cleanStart ? 0u : 3600u).Build();
+        await client.ConnectAsync(options);
+        _clients.Add(client);
+        return (client, inbox);
+    }
+
+    private sealed class Inbox
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _received = [];
+        private readonly List<MqttQualityOfServiceLevel> _qos = [];
+
+        public List<string> Received
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _received];
+                }
+            }
+        }
+
+        public List<MqttQualityOfServiceLevel> Qos
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _qos];
+                }
+            }
+        }
+
+        public void Add(MqttApplicationMessage message)
+        {
+            lock (_gate)
+            {
+                _received.Add(message.ConvertPayloadToString());
+                _qos.Add(message.QualityOfServiceLevel);
+            }
+        }
+
+        public async Task<List<string>> TakeAsync(int count)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Received.Count < count && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
+            return Received.Take(count).ToList();
+        }
+    }
+}
