@@ -41,11 +41,20 @@ public static class BatchVerifier
     /// <param name="deviceKey">The device's enrolled public key.</param>
     /// <param name="head">The last accepted entry of this device's chain (<see cref="ChainHead.Genesis"/> before any).</param>
     /// <param name="heldHash">The hash held for a seq at or below the head, or null when it is not known.</param>
-    public static BatchVerdict Verify(RecordBatch batch, ECDsa deviceKey, ChainHead head, Func<long, string?> heldHash)
+    public static BatchVerdict Verify(RecordBatch batch, ECDsa deviceKey, ChainHead head, Func<long, string?> heldHash) =>
+        Verify(Check(batch, deviceKey), head, heldHash);
+
+    /// <summary>
+    /// The checks that need nothing held: every record decodes and is the batch's device's, the order, the checkpoint and
+    /// its signature. Pure, so a hub runs it for many batches at once, each key on one thread at a time; then
+    /// <see cref="Verify(CheckedBatch, ChainHead, Func{long, string?})"/> places the entries on the held chain.
+    /// </summary>
+    /// <param name="batch">The batch, read by <see cref="RecordBatch.TryRead"/>.</param>
+    /// <param name="deviceKey">The device's enrolled public key.</param>
+    public static CheckedBatch Check(RecordBatch batch, ECDsa deviceKey)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(deviceKey);
-        ArgumentNullException.ThrowIfNull(heldHash);
 
         var rejected = new List<EntryRejection>();
         var entries = new List<ChainEntry>(batch.Records.Count + batch.Dropped.Count);
@@ -71,7 +80,7 @@ public static class BatchVerifier
         {
             if (entries[i].Seq <= entries[i - 1].Seq)
             {
-                return WholeBatch(head, RejectionReasons.Malformed, $"records are not in sequence order: seq {entries[i].Seq} follows seq {entries[i - 1].Seq}", rejected, entries);
+                return CheckedBatch.Refused(rejected, RejectionReasons.Malformed, $"records are not in sequence order: seq {entries[i].Seq} follows seq {entries[i - 1].Seq}", entries);
             }
         }
 
@@ -79,7 +88,7 @@ public static class BatchVerifier
         {
             if (batch.Dropped[i].Seq <= batch.Dropped[i - 1].Seq)
             {
-                return WholeBatch(head, RejectionReasons.Malformed, $"tombstones are not in sequence order: seq {batch.Dropped[i].Seq} follows seq {batch.Dropped[i - 1].Seq}", rejected, entries);
+                return CheckedBatch.Refused(rejected, RejectionReasons.Malformed, $"tombstones are not in sequence order: seq {batch.Dropped[i].Seq} follows seq {batch.Dropped[i - 1].Seq}", entries);
             }
         }
 
@@ -89,25 +98,49 @@ public static class BatchVerifier
         {
             if (entries[i].Seq == entries[i - 1].Seq)
             {
-                return WholeBatch(head, RejectionReasons.Malformed, $"seq {entries[i].Seq} appears twice in the batch", rejected);
+                return CheckedBatch.Refused(rejected, RejectionReasons.Malformed, $"seq {entries[i].Seq} appears twice in the batch", null);
             }
         }
 
         if (entries.Count == 0)
         {
-            return new BatchVerdict([], [], rejected, head);
+            return new CheckedBatch(entries, rejected, null);
         }
 
         var last = entries[^1];
         var cp = batch.Checkpoint;
         if (cp.Seq != last.Seq || !string.Equals(cp.Hash, last.Hash, StringComparison.Ordinal))
         {
-            return WholeBatch(head, RejectionReasons.BadSignature, $"the checkpoint names seq {cp.Seq}, but the batch ends at seq {last.Seq}", rejected, entries);
+            return CheckedBatch.Refused(rejected, RejectionReasons.BadSignature, $"the checkpoint names seq {cp.Seq}, but the batch ends at seq {last.Seq}", entries);
         }
 
         if (!cp.VerifiedBy(deviceKey, batch.DeviceId))
         {
-            return WholeBatch(head, RejectionReasons.BadSignature, $"the checkpoint over seq {cp.Seq} does not verify with the key enrolled for '{batch.DeviceId}'", rejected, entries);
+            return CheckedBatch.Refused(rejected, RejectionReasons.BadSignature, $"the checkpoint over seq {cp.Seq} does not verify with the key enrolled for '{batch.DeviceId}'", entries);
+        }
+
+        return new CheckedBatch(entries, rejected, null);
+    }
+
+    /// <summary>Places a checked batch's entries on the chain held for its device.</summary>
+    /// <param name="checkedBatch">What <see cref="Check"/> found.</param>
+    /// <param name="head">The last accepted entry of this device's chain (<see cref="ChainHead.Genesis"/> before any).</param>
+    /// <param name="heldHash">The hash held for a seq at or below the head, or null when it is not known.</param>
+    public static BatchVerdict Verify(CheckedBatch checkedBatch, ChainHead head, Func<long, string?> heldHash)
+    {
+        ArgumentNullException.ThrowIfNull(checkedBatch);
+        ArgumentNullException.ThrowIfNull(heldHash);
+
+        var rejected = new List<EntryRejection>(checkedBatch.Rejected);
+        if (checkedBatch.Refusal is { } refusal)
+        {
+            return WholeBatch(head, refusal.Reason, refusal.Detail, rejected, refusal.Entries);
+        }
+
+        var entries = checkedBatch.Entries;
+        if (entries.Count == 0)
+        {
+            return new BatchVerdict([], [], rejected, head);
         }
 
         var start = head;
@@ -169,7 +202,7 @@ public static class BatchVerifier
         return new BatchVerdict(accepted, duplicates, rejected, head);
     }
 
-    private static BatchVerdict WholeBatch(ChainHead head, string reason, string detail, List<EntryRejection> rejected, List<ChainEntry>? entries = null)
+    private static BatchVerdict WholeBatch(ChainHead head, string reason, string detail, List<EntryRejection> rejected, IReadOnlyList<ChainEntry>? entries)
     {
         if (entries is null || entries.Count == 0)
         {
@@ -182,4 +215,30 @@ public static class BatchVerifier
 
         return new BatchVerdict([], [], rejected, head);
     }
+}
+
+/// <summary>Why a whole batch is refused, and the entries flagged with it (none: the batch itself, seq 0).</summary>
+public sealed record BatchRefusal(string Reason, string Detail, IReadOnlyList<ChainEntry>? Entries);
+
+/// <summary>
+/// A batch after <see cref="BatchVerifier.Check"/>: its entries in seq order and the records already flagged, or the
+/// reason the whole batch is refused (then every one of <see cref="BatchRefusal.Entries"/> is flagged with it).
+/// </summary>
+public sealed class CheckedBatch
+{
+    internal CheckedBatch(IReadOnlyList<ChainEntry> entries, IReadOnlyList<EntryRejection> rejected, BatchRefusal? refusal)
+    {
+        Entries = entries;
+        Rejected = rejected;
+        Refusal = refusal;
+    }
+
+    public IReadOnlyList<ChainEntry> Entries { get; }
+
+    public IReadOnlyList<EntryRejection> Rejected { get; }
+
+    public BatchRefusal? Refusal { get; }
+
+    internal static CheckedBatch Refused(List<EntryRejection> rejected, string reason, string detail, List<ChainEntry>? entries) =>
+        new([], rejected, new BatchRefusal(reason, detail, entries is null ? null : [.. entries]));
 }

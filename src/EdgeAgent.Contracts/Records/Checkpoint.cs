@@ -29,11 +29,14 @@ public sealed record Checkpoint
     public static byte[] SignedText(string deviceId, long seq, string hash) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"ea/v1/checkpoint\n{deviceId}\n{seq}\n{hash}"));
 
-    public static Checkpoint Sign(ECDsa deviceKey, string deviceId, long seq, string hash)
+    public static Checkpoint Sign(ECDsa deviceKey, string deviceId, long seq, string hash) => Sign(deviceKey, KeyIdOf(deviceKey), deviceId, seq, hash);
+
+    /// <summary>As <see cref="Sign(ECDsa, string, long, string)"/> with the key's <see cref="KeyIdOf"/> known (it costs an export and a hash).</summary>
+    public static Checkpoint Sign(ECDsa deviceKey, string keyId, string deviceId, long seq, string hash)
     {
         ArgumentNullException.ThrowIfNull(deviceKey);
         var signature = deviceKey.SignData(SignedText(deviceId, seq, hash), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new Checkpoint { Seq = seq, Hash = hash, KeyId = KeyIdOf(deviceKey), Signature = Convert.ToBase64String(signature) };
+        return new Checkpoint { Seq = seq, Hash = hash, KeyId = keyId, Signature = Convert.ToBase64String(signature) };
     }
 
     /// <summary>True when <paramref name="publicKey"/> signed this checkpoint for <paramref name="deviceId"/>.</summary>

@@ -40,6 +40,7 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
 {
     private readonly IOutbox _outbox;
     private readonly ECDsa _key;
+    private readonly string _keyId;
     private readonly DeviceClock _clock;
     private readonly AppendSignal _signal;
     private readonly ILogger _logger;
@@ -58,6 +59,7 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
     {
         _outbox = outbox;
         _key = key;
+        _keyId = identity.KeyId; // checked against the key at open
         _clock = clock;
         _signal = signal;
         _logger = logger;
@@ -207,7 +209,7 @@ public sealed class DeviceLedger : ICheckpointSigner, IClockSyncParty, IDisposab
     {
         lock (_key)
         {
-            return Checkpoint.Sign(_key, DeviceId, seq, hash);
+            return Checkpoint.Sign(_key, _keyId, DeviceId, seq, hash);
         }
     }
 

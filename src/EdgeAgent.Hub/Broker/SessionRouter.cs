@@ -60,6 +60,15 @@ internal sealed class SessionRouter
     {
         ArgumentNullException.ThrowIfNull(server);
         _server = server;
+        server.ValidatingConnectionAsync += e =>
+        {
+            if (e.CleanSession is not false)
+            {
+                OnCleanStartComing(e.ClientId);
+            }
+
+            return Task.CompletedTask;
+        };
         server.ClientConnectedAsync += e =>
         {
             OnConnected(e.ClientId, e.SessionItems);
@@ -87,11 +96,27 @@ internal sealed class SessionRouter
         };
     }
 
+    /// <summary>
+    /// A clean start replaces the session before <c>ClientConnectedAsync</c> tells of it (the CONNACK goes first): until
+    /// then the old session's handle would take messages into a session that is gone, so its traffic is MQTTnet's.
+    /// </summary>
+    private void OnCleanStartComing(string clientId)
+    {
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(clientId, out var session))
+            {
+                session.Status = null;
+                session.Replacing = true;
+            }
+        }
+    }
+
     private void OnConnected(string clientId, IDictionary items)
     {
         lock (_gate)
         {
-            _ = SessionFor(clientId, items);
+            SessionFor(clientId, items).Replacing = false; // the session the server now holds for it, old or new
         }
     }
 
@@ -313,7 +338,7 @@ internal sealed class SessionRouter
         {
             foreach (var status in all)
             {
-                if (_sessions.TryGetValue(status.Id, out var session) && session.Status is null && ReferenceEquals(status.Items, session.Items))
+                if (_sessions.TryGetValue(status.Id, out var session) && session.Status is null && !session.Replacing && ReferenceEquals(status.Items, session.Items))
                 {
                     session.Status = status;
                     resolved++;
@@ -348,6 +373,9 @@ internal sealed class SessionRouter
 
         /// <summary>The server's handle to enqueue into, once resolved.</summary>
         public MqttSessionStatus? Status { get; set; }
+
+        /// <summary>A clean start of this client id was asked for: not resolved again until the connect is told (a refused one leaves it to MQTTnet).</summary>
+        public bool Replacing { get; set; }
     }
 
     private sealed record Subscription(Session Session, string Filter, MqttQualityOfServiceLevel Qos);

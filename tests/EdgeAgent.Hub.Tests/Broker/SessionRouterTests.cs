@@ -26,6 +26,7 @@ public sealed class SessionRouterTests : IAsyncLifetime
     private MqttServer _server = null!;
     private SessionRouter _router = null!;
     private int _port;
+    private TimeSpan _connectedEventDelay;
 
     public async Task InitializeAsync()
     {
@@ -43,6 +44,7 @@ public sealed class SessionRouterTests : IAsyncLifetime
 
             return Task.CompletedTask;
         };
+        _server.ClientConnectedAsync += async _ => await Task.Delay(_connectedEventDelay); // runs before the router's handler
         _router = new SessionRouter(_time, NullLogger.Instance);
         _router.Attach(_server);
         _server.InterceptingClientEnqueueAsync += e =>
@@ -143,8 +145,10 @@ public sealed class SessionRouterTests : IAsyncLifetime
         Assert.Equal(["while away"], await resumedInbox.TakeAsync(1));
 
         _clients[^1].Dispose();
+        _connectedEventDelay = TimeSpan.FromMilliseconds(500); // the CONNACK goes out before the server tells of the connect
         var (clean, cleanInbox) = await ConnectAsync("GL-1", cleanStart: true); // a new session: no subscription until it subscribes
-        var unheard = await ingestion.PublishAsync(Message(Ack, "before subscribing"));
+        var unheard = await ingestion.PublishAsync(Message(Ack, "before subscribing")); // in that window: not into the old session
+        _connectedEventDelay = TimeSpan.Zero;
         await clean.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
         _time.Advance(SessionRouter.RefreshInterval);
         await ingestion.PublishAsync(Message(Ack, "after subscribing"));
@@ -152,6 +156,7 @@ public sealed class SessionRouterTests : IAsyncLifetime
         Assert.Equal(MqttClientPublishReasonCode.NoMatchingSubscribers, unheard.ReasonCode);
         Assert.Equal(["after subscribing"], await cleanInbox.TakeAsync(1));
         Assert.Empty(_dispatchedByMqttnet);
+        Assert.Equal(1, _router.Fallbacks); // "before subscribing", left to MQTTnet, which found no subscriber either
     }
 
     [Fact]
