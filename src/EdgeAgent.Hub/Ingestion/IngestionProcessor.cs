@@ -195,7 +195,7 @@ internal sealed class IngestionProcessor : IDisposable
     private List<PreparedBatch> Prepare(IReadOnlyList<IncomingBatch> group)
     {
         var prepared = new List<PreparedBatch>(group.Count);
-        var byKey = new Dictionary<ECDsa, List<PreparedBatch>>(ReferenceEqualityComparer.Instance);
+        var byKey = new Dictionary<ECDsa, (string Product, string Device, List<PreparedBatch> Batches)>(ReferenceEqualityComparer.Instance);
         foreach (var message in group)
         {
             var batch = new PreparedBatch(message);
@@ -204,24 +204,16 @@ internal sealed class IngestionProcessor : IDisposable
             {
                 if (!byKey.TryGetValue(key.Key, out var same))
                 {
-                    same = [];
+                    same = (product, device, []);
                     byKey[key.Key] = same;
                 }
 
-                same.Add(batch);
+                same.Batches.Add(batch);
             }
         }
 
-        if (byKey.Count == 1)
-        {
-            var (key, batches) = byKey.First();
-            batches.ForEach(b => b.Check(key));
-        }
-        else if (byKey.Count > 1)
-        {
-            Parallel.ForEach(byKey, CheckParallelism, pair => pair.Value.ForEach(b => b.Check(pair.Key)));
-        }
-
+        // A key is one device's: its batches stay on one thread, in order.
+        Parallel.ForEach(byKey, CheckParallelism, pair => pair.Value.Batches.ForEach(b => b.Check(pair.Key, pair.Value.Product, pair.Value.Device)));
         return prepared;
     }
 
@@ -399,9 +391,9 @@ internal sealed class IngestionProcessor : IDisposable
         }
 
         /// <summary>Checks the batch with <paramref name="key"/> if it reads and names the device of its topic (else <see cref="ProcessOne"/> flags it).</summary>
-        public void Check(ECDsa key)
+        public void Check(ECDsa key, string product, string device)
         {
-            if (Read() is { } batch && Topics.TryParse(Message.Topic, out var product, out var device, out _) && batch.DeviceId == device && batch.ProductId == product)
+            if (Read() is { } batch && batch.DeviceId == device && batch.ProductId == product)
             {
                 Checked = BatchVerifier.Check(batch, key);
             }
