@@ -1477,6 +1477,7 @@ void PrintSoakSummary(FilePath summary)
         $"  connections: peak {s.GetProperty("connected_peak").GetInt64()}, held after the ramp (least sampled) {s.GetProperty("connected_held_min_after_ramp").GetInt64()}   (target >= 10000)",
         $"  hub stored (verified) after the ramp: {hub.GetProperty("stored_per_s_after_ramp").GetDouble():F0} records/s over {hub.GetProperty("window_s").GetDouble():F0} s; {hub.GetProperty("records_stored").GetInt64()} stored in all   (target >= 20000/s)",
         $"  made {s.GetProperty("records_made").GetInt64()}, acknowledged {s.GetProperty("records_acknowledged").GetInt64()}, left unacknowledged {s.GetProperty("records_unacknowledged").GetInt64()}; rejections {hub.GetProperty("rejections")}",
+        $"  batches sent {s.GetProperty("batches_sent").GetInt64()} (resends included), refused as over quota by the hub's full queue {s.GetProperty("batches_refused_over_quota").GetInt64()} (each offered again)",
         $"  record -> acknowledgement: p50 {s.GetProperty("latency_ms").GetProperty("p50")} ms, p99 {s.GetProperty("latency_ms").GetProperty("p99")} ms, max {s.GetProperty("latency_ms").GetProperty("max")} ms",
         $"  hub RSS MB: before {Mb(memory.GetProperty("rss_mb_before_start"))}, then {string.Join(", ", between)}, end {Mb(memory.GetProperty("rss_mb_last_sample"))}",
         $"  (load average at the end: {System.IO.File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cores; simulator and hub share them)",

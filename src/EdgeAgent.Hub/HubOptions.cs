@@ -85,6 +85,17 @@ internal sealed record HubOptions
     /// <summary>How often the rollout engine steps (<c>--rollout-interval</c>, seconds). Default 1 s.</summary>
     public TimeSpan RolloutInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    public const int MiB = 1 << 20;
+    public const int DefaultQueueMegabytes = 64;
+
+    /// <summary>
+    /// Most bytes of device batches the embedded broker holds for one session (ingestion's) taken and not yet acknowledged
+    /// (<c>--queue-mb</c>); beyond it, it refuses batches as over quota. Ingestion acknowledges a batch only once it is
+    /// stored, so this bounds every copy in the hub: the broker's queue, the socket, MQTTnet's receive queue, the inbox.
+    /// Default 64 MiB.
+    /// </summary>
+    public long QueueBytes { get; init; } = DefaultQueueMegabytes * (long)MiB;
+
     /// <summary>Most batches stored in one transaction.</summary>
     public int MaxGroupBatches { get; init; } = 256;
 
@@ -182,6 +193,11 @@ internal sealed record HubOptions
         if (RolloutInterval < TimeSpan.FromMilliseconds(10) || RolloutInterval > TimeSpan.FromHours(1))
         {
             problems.Add($"--rollout-interval {RolloutInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0.01-3600 seconds");
+        }
+
+        if (QueueBytes < MiB || QueueBytes > 4096L * MiB)
+        {
+            problems.Add($"--queue-mb {QueueBytes / MiB}: 1-4096");
         }
 
         if (MaxGroupBatches is < 1 or > 10_000)

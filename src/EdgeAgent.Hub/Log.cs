@@ -14,6 +14,12 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Warning, "Embedded MQTT broker: the queue of session '{ClientId}' is full; a message on {Topic} to it was dropped")]
     public static partial void RoutedMessageDropped(ILogger logger, string clientId, string topic);
 
+    [LoggerMessage(1003, LogLevel.Warning, "Embedded MQTT broker: session '{ClientId}' holds {QueuedBytes} bytes of device batches, its budget is {BudgetBytes}: batches for it are refused (QuotaExceeded) until it catches up; their devices keep them and send again")]
+    public static partial void SessionQueueFull(ILogger logger, string clientId, long queuedBytes, long budgetBytes);
+
+    [LoggerMessage(1004, LogLevel.Information, "Embedded MQTT broker: session '{ClientId}' takes device batches again after {Refused} refused")]
+    public static partial void SessionQueueAccepting(ILogger logger, string clientId, long refused);
+
     [LoggerMessage(2000, LogLevel.Information, "Ingestion connected to {Broker} (session present: {SessionPresent}) and subscribed to {Events} and {Clock}")]
     public static partial void IngestionConnected(ILogger logger, Uri broker, bool sessionPresent, string events, string clock);
 

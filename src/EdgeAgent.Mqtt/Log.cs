@@ -58,4 +58,11 @@ internal static partial class Log
 
     [LoggerMessage(5017, LogLevel.Information, "Model directive received: campaign {Campaign}, {Action} {Name} {Version}")]
     public static partial void DirectiveReceived(ILogger logger, string campaign, string action, string name, string version);
+
+    [LoggerMessage(EventId = 5018, Message = "The broker refused batch seq {FirstSeq}..{LastSeq} as over quota (the hub's queue is full; refusal {Refusals} in a row): offering it again in {Pause}")]
+    private static partial void BatchRefusedAt(ILogger logger, LogLevel level, long firstSeq, long lastSeq, int refusals, TimeSpan pause);
+
+    /// <summary>The first refusal of a streak at Information, the rest at Debug: a busy hub refuses a fleet many times a second.</summary>
+    public static void BatchRefused(ILogger logger, long firstSeq, long lastSeq, int refusals, TimeSpan pause) =>
+        BatchRefusedAt(logger, refusals <= 1 ? LogLevel.Information : LogLevel.Debug, firstSeq, lastSeq, refusals, pause);
 }

@@ -30,7 +30,8 @@ public sealed class OutboxPublisher : BackgroundService
     private readonly MqttOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxPublisher> _logger;
-    private readonly ReconnectBackoff _backoff;
+    private readonly Backoff _backoff;
+    private readonly Random _jitter;
     private readonly StatusBoard _status;
     private readonly string _clientId;
     private readonly IModelDirectiveSink? _directives;
@@ -70,7 +71,8 @@ public sealed class OutboxPublisher : BackgroundService
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _options = options.Value;
-        _backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax, jitter);
+        _jitter = jitter ?? throw new ArgumentNullException(nameof(jitter));
+        _backoff = new Backoff(_options.ReconnectMin, _options.ReconnectMax, jitter);
         _clientId = string.IsNullOrEmpty(_options.ClientId) ? _signer.DeviceId : _options.ClientId;
         _status = new StatusBoard(_options.Endpoint.ToString());
     }
@@ -110,7 +112,7 @@ public sealed class OutboxPublisher : BackgroundService
         var clockTopic = Topics.Command(_signer.ProductId, _signer.DeviceId, Topics.ClockCommand);
         var modelTopic = _directives is null ? null : Topics.Command(_signer.ProductId, _signer.DeviceId, Topics.ModelCommand);
         var inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
-        var tracker = new AckTracker(_options.AckTimeout, _time);
+        var tracker = new AckTracker(_options.AckTimeout, _time, _jitter);
         var filter = new AckFilter(_signer.DeviceId, _logger);
         using var client = new MqttClientFactory().CreateMqttClient();
 

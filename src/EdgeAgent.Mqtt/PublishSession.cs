@@ -42,7 +42,7 @@ internal sealed class PublishSession(
         tracker.StartSession(await outbox.AcknowledgedAsync(cancellationToken).ConfigureAwait(false));
         UpdateCursor();
         var request = _clock.Begin(party.Boot, party.MonoMs);
-        await PublishAsync(_clockTopic, ClockSyncRequest.Write(request), cancellationToken).ConfigureAwait(false);
+        _ = await PublishAsync(_clockTopic, ClockSyncRequest.Write(request), cancellationToken).ConfigureAwait(false); // never over quota: only batches are
 
         var woke = false;
         while (true)
@@ -58,8 +58,8 @@ internal sealed class PublishSession(
 
             if (tracker.AckTimedOut())
             {
-                Log.AckTimeout(logger, options.AckTimeout, tracker.Acked, tracker.Cursor, tracker.Acked + 1);
-                tracker.Rewind();
+                Log.AckTimeout(logger, tracker.Timeout, tracker.Acked, tracker.Cursor, tracker.Acked + 1);
+                tracker.TimedOut();
                 UpdateCursor();
             }
 
@@ -100,7 +100,15 @@ internal sealed class PublishSession(
                 break;
             }
 
-            await PublishAsync(_eventsTopic, batch.Payload, cancellationToken).ConfigureAwait(false);
+            if (!await PublishAsync(_eventsTopic, batch.Payload, cancellationToken).ConfigureAwait(false))
+            {
+                // The hub's queue is full: this batch was not taken (the cursor stays before it); pause, then offer it again.
+                var pause = tracker.Refused();
+                Log.BatchRefused(logger, batch.FirstSeq, batch.LastSeq, tracker.Refusals, pause);
+                status.Update(s => s with { BatchesRefused = s.BatchesRefused + 1 });
+                break;
+            }
+
             tracker.Sent(batch.LastSeq);
             Log.BatchPublished(logger, batch.FirstSeq, batch.LastSeq, batch.Entries, batch.Payload.Length);
             status.Update(s => s with { SentSeq = tracker.Cursor, BatchesSent = s.BatchesSent + 1, RecordsSent = s.RecordsSent + batch.Entries });
@@ -113,7 +121,7 @@ internal sealed class PublishSession(
         using var losers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var message = inbox.WaitToReadAsync(losers.Token).AsTask();
         var append = appendedAfter is { } after ? signal.WaitAsync(after, losers.Token) : null;
-        var timeout = tracker.UntilAckTimeout() is { } left ? Task.Delay(left, time, losers.Token) : null;
+        var timeout = tracker.UntilWake() is { } left ? Task.Delay(left, time, losers.Token) : null;
         var waits = new List<Task>(3) { message };
         if (append is not null)
         {
@@ -220,7 +228,8 @@ internal sealed class PublishSession(
 
     private void UpdateCursor() => status.Update(s => s with { SentSeq = tracker.Cursor, AckedSeq = tracker.Acked });
 
-    private async Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>Publishes at QoS 1; false when the broker refused it as over quota (a full hub queue), which is no failure.</summary>
+    private async Task<bool> PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
@@ -229,9 +238,16 @@ internal sealed class PublishSession(
             .Build();
         var result = await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
         // PUBACK only says the broker has it; the outbox moves on the hub's acknowledgement, never here.
+        if (result.ReasonCode == MqttClientPublishReasonCode.QuotaExceeded)
+        {
+            return false;
+        }
+
         if (!result.IsSuccess && result.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
         {
             throw new InvalidOperationException($"broker refused the publish on {topic}: {result.ReasonCode} {result.ReasonString}");
         }
+
+        return true;
     }
 }

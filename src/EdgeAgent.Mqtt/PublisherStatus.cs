@@ -11,6 +11,7 @@ namespace EdgeAgent.Mqtt;
 /// <param name="BatchesSent">Batches published (including resends).</param>
 /// <param name="RecordsSent">Entries (records and tombstones) published (including resends).</param>
 /// <param name="IgnoredAcks">Acknowledgements ignored because they were malformed or named another device.</param>
+/// <param name="BatchesRefused">Batches the broker refused as over quota (the hub's queue was full); each was offered again after a pause.</param>
 public sealed record PublisherStatus(
     bool Connected,
     string Broker,
@@ -21,4 +22,5 @@ public sealed record PublisherStatus(
     long Reconnects,
     long BatchesSent,
     long RecordsSent,
-    long IgnoredAcks);
+    long IgnoredAcks,
+    long BatchesRefused);

@@ -4,7 +4,7 @@ namespace EdgeAgent.Mqtt;
 internal sealed class StatusBoard(string broker)
 {
     private readonly Lock _gate = new();
-    private PublisherStatus _status = new(false, broker, 0, 0, null, null, 0, 0, 0, 0);
+    private PublisherStatus _status = new(false, broker, 0, 0, null, null, 0, 0, 0, 0, 0);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PublisherStatus Snapshot

@@ -23,7 +23,7 @@ internal sealed class EmbeddedBroker : IHostedService, IDisposable
         _options = options;
         _access = access;
         _logger = logger;
-        _router = new SessionRouter(time, logger);
+        _router = new SessionRouter(time, logger, options.QueueBytes);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

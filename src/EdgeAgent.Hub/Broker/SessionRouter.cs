@@ -20,6 +20,15 @@ namespace EdgeAgent.Hub.Broker;
 /// retained message, a topic outside <c>ea/v1/</c>, a publish the access rules refused, and a matching session whose
 /// handle it cannot resolve yet (a session that connected within the last refresh interval).
 /// </para>
+/// <para>
+/// It also bounds what a session holds queued of device batches (<c>.../evt</c>): at most
+/// <see cref="QueueBudgetBytes"/> of payload taken and not yet acknowledged by its client (ingestion acknowledges a
+/// batch once stored, so this bounds its copies in the broker's queue, the socket and the client's receive queue too;
+/// MQTTnet's server honours no MQTT 5 Receive Maximum, so nothing else would). A batch no session has room
+/// for is refused with PUBACK reason <c>QuotaExceeded</c> (MQTT 5): its device keeps it, pauses and offers it again, so
+/// a hub slower than its fleet holds a bounded queue instead of every device's resends (the 10-minute soak without this
+/// bound was killed at 17 GB). Other traffic (acknowledgements, clock requests and replies, commands) is never refused.
+/// </para>
 /// </summary>
 internal sealed class SessionRouter
 {
@@ -30,6 +39,7 @@ internal sealed class SessionRouter
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly long _budget;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Subscription>> _byDevice = new(StringComparer.Ordinal);
@@ -39,12 +49,24 @@ internal sealed class SessionRouter
     private long _routed;
     private long _fallbacks;
     private long _dropped;
+    private long _refused;
 
-    public SessionRouter(TimeProvider time, ILogger logger)
+    /// <param name="time">The clock of the session-list refresh interval.</param>
+    /// <param name="logger">Where drops and refusals are told.</param>
+    /// <param name="queueBudgetBytes">Most bytes of device batches one session holds taken and unacknowledged.</param>
+    public SessionRouter(TimeProvider time, ILogger logger, long queueBudgetBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueBudgetBytes, 1);
         _time = time;
         _logger = logger;
+        _budget = queueBudgetBytes;
     }
+
+    /// <summary>Most bytes of device batches one session holds taken and not yet acknowledged by its client.</summary>
+    public long QueueBudgetBytes => _budget;
+
+    /// <summary>Copies of device batches not taken because the session's queue was over <see cref="QueueBudgetBytes"/>.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Messages delivered by the router (one per publish, however many sessions took it).</summary>
     public long Routed => Interlocked.Read(ref _routed);
@@ -94,6 +116,40 @@ internal sealed class SessionRouter
             Route(e);
             return Task.CompletedTask;
         };
+        server.ClientAcknowledgedPublishPacketAsync += e =>
+        {
+            Release(e.ClientId, e.SessionItems, e.PublishPacket);
+            return Task.CompletedTask;
+        };
+        server.QueuedApplicationMessageOverwrittenAsync += e =>
+        {
+            if (e.Packet is MQTTnet.Packets.MqttPublishPacket dropped)
+            {
+                Release(e.ReceiverClientId, null, dropped); // MaxPendingMessagesPerClient reached: MQTTnet dropped its oldest
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>A batch the client acknowledged, or MQTTnet dropped, leaves the session's count; null items: whichever session the client has.</summary>
+    private void Release(string clientId, IDictionary? items, MQTTnet.Packets.MqttPublishPacket packet)
+    {
+        if (packet.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce || !IsBatch(packet.Topic))
+        {
+            return;
+        }
+
+        Session? session;
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(clientId, out session) || (items is not null && !ReferenceEquals(session.Items, items)))
+            {
+                return;
+            }
+        }
+
+        session.Release(packet.Payload.Length);
     }
 
     /// <summary>
@@ -116,7 +172,9 @@ internal sealed class SessionRouter
     {
         lock (_gate)
         {
-            SessionFor(clientId, items).Replacing = false; // the session the server now holds for it, old or new
+            var session = SessionFor(clientId, items);
+            session.Replacing = false; // the session the server now holds for it, old or new
+            session.ResetQueued();
         }
     }
 
@@ -260,18 +318,53 @@ internal sealed class SessionRouter
             return;
         }
 
-        foreach (var (status, qos) in targets)
+        var batch = IsBatch(message.Topic);
+        var size = message.Payload.Length;
+        int taken = 0, full = 0;
+        foreach (var (session, status, qos) in targets)
         {
+            // Only what the client will acknowledge (QoS 1 and 2) is counted, and released at its acknowledgement.
+            var counted = batch && qos > MqttQualityOfServiceLevel.AtMostOnce;
+            if (counted && !session.TryReserve(size, _budget))
+            {
+                full++;
+                Interlocked.Increment(ref _refused);
+                if (session.StartOverflow())
+                {
+                    Log.SessionQueueFull(_logger, status.Id, session.QueuedBytes, _budget);
+                }
+
+                continue;
+            }
+
             var copy = qos >= message.QualityOfServiceLevel ? message : Copy(message, qos);
             if (!status.TryEnqueueApplicationMessage(copy, out _))
             {
+                if (counted)
+                {
+                    session.Release(size);
+                }
+
                 Interlocked.Increment(ref _dropped);
                 Log.RoutedMessageDropped(_logger, status.Id, message.Topic);
+                continue;
+            }
+
+            taken++;
+            if (counted && session.EndOverflow() is { } refused)
+            {
+                Log.SessionQueueAccepting(_logger, status.Id, refused);
             }
         }
 
         e.ProcessPublish = false; // delivered: MQTTnet's dispatch would check every session again
-        if (targets.Count == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
+        if (taken == 0 && full > 0)
+        {
+            // No subscriber had room: the device keeps the batch and offers it again after a pause.
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            e.Response.ReasonString = "the hub's queue is full; send this batch again later";
+        }
+        else if (targets.Count == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
         {
             e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers; // what MQTTnet answers too
         }
@@ -279,10 +372,13 @@ internal sealed class SessionRouter
         Interlocked.Increment(ref _routed);
     }
 
+    /// <summary>A device batch (<c>ea/v1/{product}/{device}/evt</c>), the traffic the queue budget bounds.</summary>
+    private static bool IsBatch(string topic) => topic.EndsWith("/evt", StringComparison.Ordinal) && topic.StartsWith(Prefix, StringComparison.Ordinal);
+
     /// <summary>Each subscribed session's handle and the QoS it gets (the highest of its matching filters, at most the message's); null if one is unresolved.</summary>
-    private List<(MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)>? Match(string topic, string key)
+    private List<(Session Session, MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)>? Match(string topic, string key)
     {
-        var targets = new List<(MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)>(2);
+        var targets = new List<(Session Session, MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)>(2);
         lock (_gate)
         {
             if (_byDevice.TryGetValue(key, out var own) && !Collect(own, topic, targets))
@@ -294,7 +390,7 @@ internal sealed class SessionRouter
         }
     }
 
-    private static bool Collect(List<Subscription> subscriptions, string topic, List<(MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)> targets)
+    private static bool Collect(List<Subscription> subscriptions, string topic, List<(Session Session, MqttSessionStatus Status, MqttQualityOfServiceLevel Qos)> targets)
     {
         foreach (var subscription in subscriptions)
         {
@@ -311,11 +407,11 @@ internal sealed class SessionRouter
             var index = targets.FindIndex(t => ReferenceEquals(t.Status, status));
             if (index < 0)
             {
-                targets.Add((status, subscription.Qos));
+                targets.Add((subscription.Session, status, subscription.Qos));
             }
             else if (subscription.Qos > targets[index].Qos)
             {
-                targets[index] = (status, subscription.Qos);
+                targets[index] = (subscription.Session, status, subscription.Qos);
             }
         }
 
@@ -376,6 +472,54 @@ internal sealed class SessionRouter
 
         /// <summary>A clean start of this client id was asked for: not resolved again until the connect is told (a refused one leaves it to MQTTnet).</summary>
         public bool Replacing { get; set; }
+
+        private long _queuedBytes;
+        private long _refusedStreak;
+
+        /// <summary>Bytes of device batches taken for this session and not yet acknowledged by its client.</summary>
+        public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+        /// <summary>Counts <paramref name="size"/> bytes in if they fit the budget; one batch always fits an empty count.</summary>
+        public bool TryReserve(long size, long budget)
+        {
+            while (true)
+            {
+                var queued = Interlocked.Read(ref _queuedBytes);
+                if (queued > 0 && queued + size > budget)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _queuedBytes, queued + size, queued) == queued)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The client connected again: what it had not acknowledged is sent again or gone, so the count starts from zero
+        /// (a copy still queued is then not counted, never the reverse: the count cannot lock a session out).
+        /// </summary>
+        public void ResetQueued() => Interlocked.Exchange(ref _queuedBytes, 0);
+
+        public void Release(long size)
+        {
+            if (Interlocked.Add(ref _queuedBytes, -size) < 0)
+            {
+                Interlocked.Exchange(ref _queuedBytes, 0); // delivered by MQTTnet's dispatch, never counted in
+            }
+        }
+
+        /// <summary>Counts a refusal; true for the first of a streak.</summary>
+        public bool StartOverflow() => Interlocked.Increment(ref _refusedStreak) == 1;
+
+        /// <summary>After a refusal streak, how many were refused; null when there was none.</summary>
+        public long? EndOverflow()
+        {
+            var refused = Interlocked.Exchange(ref _refusedStreak, 0);
+            return refused > 0 ? refused : null;
+        }
     }
 
     private sealed record Subscription(Session Session, string Filter, MqttQualityOfServiceLevel Qos);

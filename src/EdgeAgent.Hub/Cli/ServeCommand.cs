@@ -64,6 +64,12 @@ internal static class ServeCommand
             Description = "Seconds a batch that arrived ahead of its device's head waits, parked, for its predecessor (at another worker) before it is flagged gap (default 30, twice the agent's acknowledgement timeout).",
             DefaultValueFactory = _ => 30,
         };
+        var queueMb = new Option<int>("--queue-mb")
+        {
+            Description = "Most MiB of device batches the embedded broker holds for ingestion until it has stored them (1-4096, default 64). Beyond it the broker " +
+                "refuses batches (MQTT 5 QuotaExceeded); devices keep them, pause and send them again, so a fleet faster than the hub cannot fill its memory. Ignored with --broker.",
+            DefaultValueFactory = _ => HubOptions.DefaultQueueMegabytes,
+        };
         var command = new Command(
             "serve",
             "Run the hub: the embedded MQTT broker (or --broker), ingestion, which verifies every batch, stores it durably " +
@@ -83,6 +89,7 @@ internal static class ServeCommand
         command.Options.Add(store);
         command.Options.Add(workerId);
         command.Options.Add(gapGrace);
+        command.Options.Add(queueMb);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -111,7 +118,8 @@ internal static class ServeCommand
             var options = new HubOptions { PublicUrl = hubUrl, RolloutInterval = TimeSpan.FromSeconds(interval), DatabasePath = parse.GetValue(db)!, Listen = parse.GetValue(listen)!, Http = parse.GetValue(http)!, ExternalBroker = external, ClientId = parse.GetValue(clientId)!,
                 Mqtts = parse.GetValue(mqtts), PlainAccess = parse.GetValue(plainAccess)!, TlsNames = parse.GetValue(tlsNames) ?? [],
                 ReportProfile = parse.GetValue(profile)!, Chromium = parse.GetValue(chromium)!,
-                Store = parse.GetValue(store), WorkerId = parse.GetValue(workerId)!, GapGrace = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(gapGrace), 0, 86_400)) };
+                Store = parse.GetValue(store), WorkerId = parse.GetValue(workerId)!, GapGrace = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(gapGrace), 0, 86_400)),
+                QueueBytes = Math.Clamp(parse.GetValue(queueMb), 0, 1 << 20) * (long)HubOptions.MiB };
             if (options.IsWorker)
             {
                 // The web, the rollout engine and the embedded broker's listeners read the SQLite database (registry,

@@ -12,12 +12,34 @@ internal readonly record struct AckEffect(long? AcknowledgeUpTo, bool Rewound, l
 /// The send cursor against the hub's acknowledgements: what was sent, what is acknowledged, how many batches are in
 /// flight, when to send again (a gap reported once per acknowledged value, or no progress within the timeout).
 /// Acknowledgements move the outbox only up to what was really sent, never at the broker's PUBACK.
+/// <para>
+/// Two brakes keep a fleet from burying a slow hub under copies of what it already holds queued. Each timeout without
+/// progress doubles the next one, up to <see cref="MaxTimeoutFactor"/> × the configured timeout, until the hub
+/// acknowledges something (as TCP backs off its retransmission timer). A batch the broker refuses as over quota (the
+/// embedded hub's queue is full) stops sending for a jittered, growing pause (<see cref="Backoff"/> from
+/// <see cref="BusyPauseMin"/> up to the configured timeout) that the next accepted batch resets.
+/// </para>
 /// </summary>
-internal sealed class AckTracker(TimeSpan ackTimeout, TimeProvider time)
+internal sealed class AckTracker(TimeSpan ackTimeout, TimeProvider time, Random jitter)
 {
+    /// <summary>The acknowledgement timeout grows to at most this multiple of the configured one.</summary>
+    public const int MaxTimeoutFactor = 8;
+
+    /// <summary>The first pause after a refused batch is uniform in [0, this].</summary>
+    public static readonly TimeSpan BusyPauseMin = TimeSpan.FromSeconds(1);
+
+    private readonly TimeSpan _configured = ackTimeout;
     private readonly Queue<long> _inFlight = new();
+    private readonly Connection.Backoff _busy = new(BusyPauseMin, ackTimeout > BusyPauseMin ? ackTimeout : BusyPauseMin, jitter);
     private long? _gapRewoundFor;
     private long _progressAt;
+    private long? _busyUntil;
+
+    /// <summary>How long the hub has to make progress before everything in flight is sent again (grows after each timeout).</summary>
+    public TimeSpan Timeout { get; private set; } = ackTimeout;
+
+    /// <summary>True while pausing after a batch the broker refused as over quota.</summary>
+    public bool Busy => UntilBusyEnds() is not null;
 
     /// <summary>The highest seq the hub acknowledged (and the outbox deleted).</summary>
     public long Acked { get; private set; }
@@ -39,10 +61,12 @@ internal sealed class AckTracker(TimeSpan ackTimeout, TimeProvider time)
         Rewind();
     }
 
-    public bool CanSend(int maxInFlightBatches) => _inFlight.Count < maxInFlightBatches;
+    public bool CanSend(int maxInFlightBatches) => _inFlight.Count < maxInFlightBatches && !Busy;
 
     public void Sent(long lastSeq)
     {
+        _busy.Reset();
+        _busyUntil = null;
         if (!HasInFlight)
         {
             _progressAt = time.GetTimestamp();
@@ -64,6 +88,7 @@ internal sealed class AckTracker(TimeSpan ackTimeout, TimeProvider time)
             Acked = upTo;
             acknowledge = upTo;
             _progressAt = time.GetTimestamp();
+            Timeout = _configured;
             while (_inFlight.TryPeek(out var last) && last <= Acked)
             {
                 _inFlight.Dequeue();
@@ -94,11 +119,49 @@ internal sealed class AckTracker(TimeSpan ackTimeout, TimeProvider time)
             return null;
         }
 
-        var left = ackTimeout - time.GetElapsedTime(_progressAt);
+        var left = Timeout - time.GetElapsedTime(_progressAt);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
+    /// <summary>How long the pause after a refused batch still lasts, or null when not pausing.</summary>
+    public TimeSpan? UntilBusyEnds()
+    {
+        if (_busyUntil is not { } until)
+        {
+            return null;
+        }
+
+        var left = time.GetElapsedTime(time.GetTimestamp(), until);
+        return left > TimeSpan.Zero ? left : null;
+    }
+
+    /// <summary>The earlier of the acknowledgement timeout and the end of a pause, or null when neither is pending.</summary>
+    public TimeSpan? UntilWake() => (UntilAckTimeout(), UntilBusyEnds()) switch
+    {
+        ({ } a, { } b) => a < b ? a : b,
+        (var a, var b) => a ?? b,
+    };
+
     public bool AckTimedOut() => UntilAckTimeout() == TimeSpan.Zero;
+
+    /// <summary>The acknowledgement timeout fired: send again from acked + 1, and wait twice as long next time (up to the cap).</summary>
+    public void TimedOut()
+    {
+        Rewind();
+        var cap = _configured * MaxTimeoutFactor;
+        Timeout = Timeout * 2 < cap ? Timeout * 2 : cap;
+    }
+
+    /// <summary>The broker refused a batch as over quota: nothing more is sent until the returned pause is over.</summary>
+    public TimeSpan Refused()
+    {
+        var pause = _busy.NextDelay();
+        _busyUntil = time.GetTimestamp() + (long)(pause.TotalSeconds * time.TimestampFrequency);
+        return pause;
+    }
+
+    /// <summary>Refusals in the current streak (reset by the next accepted batch).</summary>
+    public int Refusals => _busy.Failures;
 
     /// <summary>Send again from the acknowledged seq + 1.</summary>
     public void Rewind()

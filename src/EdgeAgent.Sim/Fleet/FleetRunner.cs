@@ -249,6 +249,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             await Task.Delay(settings.Progress, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var connected = devices.Count(d => d.Connected);
             _counters.SetConnected(connected);
+            var refused = devices.Sum(d => d.BatchesRefused);
             var at = Elapsed.TotalSeconds;
             var acked = _counters.Acknowledged;
             var rate = (acked - lastAcked) / Math.Max(0.001, at - lastAt);
@@ -262,6 +263,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
                 ["acknowledged"] = acked,
                 ["acknowledged_per_s"] = Math.Round(rate, 0),
                 ["p99_ms"] = _counters.Latency.Percentile(0.99),
+                ["batches_refused"] = refused,
             };
             if (rss is not null)
             {
@@ -282,7 +284,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
 
             var memory = rss is null ? "" : $" | hub rss {string.Join("+", rss.Select(r => r?.ToString("F0", CultureInfo.InvariantCulture) ?? "gone"))} MB";
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"[{at,6:F0} s] connected {connected}/{devices.Length} | made {_counters.Made} acked {acked} ({rate:F0}/s) | p50 {_counters.Latency.Percentile(0.5)} p99 {_counters.Latency.Percentile(0.99)} ms | faults {faultText}{memory}")).ConfigureAwait(false);
+                $"[{at,6:F0} s] connected {connected}/{devices.Length} | made {_counters.Made} acked {acked} ({rate:F0}/s) | p50 {_counters.Latency.Percentile(0.5)} p99 {_counters.Latency.Percentile(0.99)} ms | refused {refused} | faults {faultText}{memory}")).ConfigureAwait(false);
         }
     }
 
@@ -311,6 +313,8 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             ["records_unacknowledged"] = _counters.Made - _counters.Acknowledged,
             ["devices_unacknowledged"] = unacknowledged.Count,
             ["resent_records_acknowledged_again"] = _counters.AcknowledgedAgain,
+            ["batches_sent"] = devices.Take(started).Sum(d => d.BatchesSent),
+            ["batches_refused_over_quota"] = devices.Take(started).Sum(d => d.BatchesRefused),
             ["append_failures"] = _counters.AppendFailures,
             ["made_per_s_after_ramp"] = Math.Round(madeAtEnd / Math.Max(0.001, runSeconds), 0),
             ["acknowledged_per_s_during_run"] = Math.Round(ackedAtEnd / Math.Max(0.001, runSeconds), 0),

@@ -65,6 +65,14 @@ internal sealed class VirtualDevice : IAsyncDisposable
 
     public bool Connected => _publisher?.Status.Connected ?? false;
 
+    /// <summary>Batches published (resends included), over every start of the publisher.</summary>
+    public long BatchesSent => _earlier.BatchesSent + (_publisher?.Status.BatchesSent ?? 0);
+
+    /// <summary>Batches the broker refused as over quota (the hub's queue was full), over every start of the publisher.</summary>
+    public long BatchesRefused => _earlier.BatchesRefused + (_publisher?.Status.BatchesRefused ?? 0);
+
+    private (long BatchesSent, long BatchesRefused) _earlier;
+
     /// <summary>The current boot (0 before the first start).</summary>
     public long Boot => _ledger?.Boot ?? 0;
 
@@ -286,6 +294,8 @@ internal sealed class VirtualDevice : IAsyncDisposable
         }
 
         _publisher = null;
+        var last = publisher.Status;
+        _earlier = (_earlier.BatchesSent + last.BatchesSent, _earlier.BatchesRefused + last.BatchesRefused);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await publisher.StopAsync(timeout.Token).ConfigureAwait(false);
         publisher.Dispose();

@@ -19,6 +19,7 @@ public sealed class SessionRouterTests : IAsyncLifetime
 {
     private const string Evt = "ea/v1/smart-glasses/GL-1/evt";
     private const string Ack = "ea/v1/smart-glasses/GL-1/ack";
+    private const int Budget = 1000;
 
     private readonly FakeTimeProvider _time = new();
     private readonly ConcurrentQueue<string> _dispatchedByMqttnet = new();
@@ -45,7 +46,7 @@ public sealed class SessionRouterTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         _server.ClientConnectedAsync += async _ => await Task.Delay(_connectedEventDelay); // runs before the router's handler
-        _router = new SessionRouter(_time, NullLogger.Instance);
+        _router = new SessionRouter(_time, NullLogger.Instance, Budget);
         _router.Attach(_server);
         _server.InterceptingClientEnqueueAsync += e =>
         {
@@ -202,15 +203,86 @@ public sealed class SessionRouterTests : IAsyncLifetime
         Assert.Equal(2, _router.Routed);
     }
 
+    [Fact]
+    public async Task BatchesBeyondTheQueueBudget_AreRefusedAsOverQuota_OtherTrafficFlows_AndAcknowledgingMakesRoom()
+    {
+        var (device, deviceInbox) = await ConnectAsync("GL-1");
+        var held = new ConcurrentQueue<MqttApplicationMessageReceivedEventArgs>();
+        var (ingestion, _) = await ConnectAsync("hub", hold: held); // PUBACKs only when told, as ingestion does after storing
+        await device.SubscribeAsync(Ack, MqttQualityOfServiceLevel.AtLeastOnce);
+        await ingestion.SubscribeAsync("ea/v1/+/+/evt", MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+        var batch = new string('b', 400);
+
+        var first = await device.PublishAsync(Message(Evt, batch));
+        var second = await device.PublishAsync(Message(Evt, batch));
+        var third = await device.PublishAsync(Message(Evt, batch)); // 1,200 bytes unacknowledged would pass the 1,000
+        var ack = await ingestion.PublishAsync(Message(Ack, "acked 2")); // not a batch: never refused
+        await WaitAsync(() => held.Count == 2, "the hub holds the two batches it took");
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, first.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, second.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.QuotaExceeded, third.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, ack.ReasonCode);
+        Assert.Equal(["acked 2"], await deviceInbox.TakeAsync(1));
+        Assert.Equal(1, _router.Refused);
+
+        held.TryDequeue(out var stored);
+        await stored!.AcknowledgeAsync(CancellationToken.None);
+        await WaitAsync(async () => (await device.PublishAsync(Message(Evt, batch))).ReasonCode == MqttClientPublishReasonCode.Success, "room again after one acknowledgement");
+
+        await WaitAsync(() => held.Count == 2, "the hub holds the batch taken after the room was made");
+        Assert.Empty(_dispatchedByMqttnet);
+    }
+
+    [Fact]
+    public async Task ABatchLargerThanTheBudget_IsTakenByAnEmptyQueue_AndAReconnectStartsTheCountAgain()
+    {
+        var (device, _) = await ConnectAsync("GL-1");
+        var held = new ConcurrentQueue<MqttApplicationMessageReceivedEventArgs>();
+        var (ingestion, _) = await ConnectAsync("hub", cleanStart: false, hold: held);
+        await ingestion.SubscribeAsync("ea/v1/+/+/evt", MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+
+        var large = await device.PublishAsync(Message(Evt, new string('L', 3 * Budget)));
+        var next = await device.PublishAsync(Message(Evt, "small"));
+        await ingestion.DisconnectAsync(); // never acknowledged: the resumed session's count starts from zero
+        await ConnectAsync("hub", cleanStart: false, hold: held);
+        var afterReconnect = await device.PublishAsync(Message(Evt, "small"));
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, large.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.QuotaExceeded, next.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, afterReconnect.ReasonCode);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Task WaitAsync(Func<bool> condition, string what) => WaitAsync(() => Task.FromResult(condition()), what);
+
     private static MqttApplicationMessage Message(string topic, string payload) => new MqttApplicationMessageBuilder()
         .WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
 
-    private async Task<(IMqttClient Client, Inbox Inbox)> ConnectAsync(string clientId, bool cleanStart = true)
+    /// <param name="hold">Given: received messages are not acknowledged but queued here, to be acknowledged by the test.</param>
+    private async Task<(IMqttClient Client, Inbox Inbox)> ConnectAsync(string clientId, bool cleanStart = true, ConcurrentQueue<MqttApplicationMessageReceivedEventArgs>? hold = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var inbox = new Inbox();
         client.ApplicationMessageReceivedAsync += e =>
         {
+            if (hold is not null)
+            {
+                e.AutoAcknowledge = false;
+                hold.Enqueue(e);
+            }
+
             inbox.Add(e.ApplicationMessage);
             return Task.CompletedTask;
         };

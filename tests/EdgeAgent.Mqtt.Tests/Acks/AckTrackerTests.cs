@@ -51,7 +51,7 @@ public sealed class AckTrackerTests
     [Fact]
     public void OnAck_Progress_FreesInFlightBatchesUpToIt()
     {
-        var t = new AckTracker(TimeSpan.FromSeconds(15), _time);
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
         t.StartSession(0);
         t.Sent(5);
         t.Sent(10);
@@ -66,7 +66,7 @@ public sealed class AckTrackerTests
     [Fact]
     public void AckTimedOut_NoProgressForTheTimeout_IsTrueOnlyWhileInFlight()
     {
-        var t = new AckTracker(TimeSpan.FromSeconds(15), _time);
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
         t.StartSession(0);
         Assert.False(t.AckTimedOut());
         t.Sent(5);
@@ -79,6 +79,73 @@ public sealed class AckTrackerTests
         t.Rewind();
         Assert.Equal(0, t.Cursor);
         Assert.False(t.AckTimedOut());
+    }
+
+    [Fact]
+    public void TimedOut_WithoutProgress_DoublesTheTimeoutUpToTheCap_AndProgressResetsIt()
+    {
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
+        t.StartSession(0);
+        var seen = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            t.Sent(5);
+            _time.Advance(t.Timeout);
+            Assert.True(t.AckTimedOut());
+            t.TimedOut();
+            seen.Add(t.Timeout.TotalSeconds);
+        }
+
+        Assert.Equal([30, 60, 120, 120, 120], seen); // 8 × 15 s at most
+        t.Sent(5);
+        _time.Advance(TimeSpan.FromSeconds(119));
+        Assert.False(t.AckTimedOut());
+
+        t.OnAck(new BatchAck { DeviceId = "GL-0001", AckedSeq = 5 });
+
+        Assert.Equal(TimeSpan.FromSeconds(15), t.Timeout);
+    }
+
+    [Fact]
+    public void Refused_PausesSendingUntilThePauseEnds_AndAnAcceptedBatchEndsTheStreak()
+    {
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
+        t.StartSession(0);
+
+        var first = t.Refused();
+        Assert.InRange(first, TimeSpan.Zero, AckTracker.BusyPauseMin);
+        if (first > TimeSpan.Zero)
+        {
+            Assert.False(t.CanSend(8));
+            Assert.Equal(first, t.UntilWake());
+        }
+
+        _time.Advance(first);
+        Assert.True(t.CanSend(8));
+        Assert.Null(t.UntilWake());
+
+        var pauses = Enumerable.Range(0, 6).Select(_ => t.Refused()).ToList();
+        Assert.Equal(7, t.Refusals);
+        Assert.All(pauses, p => Assert.InRange(p, TimeSpan.Zero, TimeSpan.FromSeconds(15))); // never beyond the ack timeout
+        Assert.Contains(pauses, p => p > AckTracker.BusyPauseMin); // the ceiling grows with the streak
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        t.Sent(5);
+        Assert.Equal(0, t.Refusals);
+        Assert.True(t.CanSend(8));
+    }
+
+    [Fact]
+    public void UntilWake_InFlightAndPausing_IsTheEarlierOfTheTwo()
+    {
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
+        t.StartSession(0);
+        t.Sent(5);
+        _time.Advance(TimeSpan.FromSeconds(14.5));
+
+        var pause = t.Refused();
+
+        Assert.Equal(pause < TimeSpan.FromSeconds(0.5) ? pause : TimeSpan.FromSeconds(0.5), t.UntilWake());
     }
 
     [Fact]
@@ -95,7 +162,7 @@ public sealed class AckTrackerTests
 
     private AckTracker Tracker(long sentUpTo)
     {
-        var t = new AckTracker(TimeSpan.FromSeconds(15), _time);
+        var t = new AckTracker(TimeSpan.FromSeconds(15), _time, new Random(7));
         t.StartSession(0);
         for (var s = 5L; s <= sentUpTo; s += 5)
         {

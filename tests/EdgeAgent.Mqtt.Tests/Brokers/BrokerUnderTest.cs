@@ -20,6 +20,9 @@ public sealed class BrokerUnderTest : IAsyncDisposable
 
     public static TheoryData<string> Kinds => [Mosquitto, Embedded];
 
+    /// <summary>The embedded broker, or null for Mosquitto.</summary>
+    public EmbeddedMqttBroker? EmbeddedBroker => _embedded;
+
     public int Port => _mosquitto?.Port ?? _embedded!.Port;
 
     /// <summary>Where the publisher connects: the TLS listener when there is one.</summary>

@@ -112,6 +112,33 @@ public sealed class OutboxPublisherTests
         h.AssertNoErrorLogged();
     }
 
+    [Fact]
+    public async Task ExecuteAsync_BrokerRefusesBatchesAsOverQuota_PausesAndOffersThemAgain_NothingLostOrReordered()
+    {
+        await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.Embedded, o => o.BatchMaxRecords = 5);
+        var refuse = 2;
+        h.Broker.EmbeddedBroker!.Intercept = e =>
+        {
+            // As the embedded hub does when ingestion's queue is over its budget.
+            if (e.ApplicationMessage.Topic.EndsWith("/evt", StringComparison.Ordinal) && Interlocked.Decrement(ref refuse) >= 0)
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
+            }
+        };
+
+        await h.Chain.AppendAsync(20);
+
+        await h.AckedReachesAsync(20);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), h.Hub.FirstArrivals);
+        Assert.Equal(2, h.Publisher.Status.BatchesRefused);
+        Assert.True(h.Publisher.Status.Connected, "a refusal is no failure: the session stays up");
+        Assert.Equal(0, h.Publisher.Status.Reconnects);
+        Assert.Empty(h.Hub.Problems);
+        Assert.Contains(h.Logger.Entries, e => e.Message.Contains("as over quota", StringComparison.Ordinal));
+        h.AssertNoErrorLogged();
+    }
+
     [Theory]
     [MemberData(nameof(Brokers))]
     public async Task ExecuteAsync_BrokerKilledAndRestarted_UnackedRecordsAreSentAgainNothingLostOrReordered(string broker)

@@ -20,6 +20,9 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
 
     public bool IsRunning => _server is { IsStarted: true };
 
+    /// <summary>Sees every publish before the broker handles it (e.g. to refuse one, as the hub's full queue does); set before a start.</summary>
+    public Action<InterceptingPublishEventArgs>? Intercept { get; set; }
+
     public static async Task<EmbeddedMqttBroker> StartAsync()
     {
         var broker = new EmbeddedMqttBroker(FreePort());
@@ -41,6 +44,11 @@ public sealed class EmbeddedMqttBroker : IAsyncDisposable
             .WithPersistentSessions()
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
+        _server.InterceptingPublishAsync += e =>
+        {
+            Intercept?.Invoke(e);
+            return Task.CompletedTask;
+        };
         await _server.StartAsync();
     }
 

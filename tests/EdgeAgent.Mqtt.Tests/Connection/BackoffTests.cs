@@ -2,12 +2,12 @@ using EdgeAgent.Mqtt.Connection;
 
 namespace EdgeAgent.Mqtt.Tests.Connection;
 
-public sealed class ReconnectBackoffTests
+public sealed class BackoffTests
 {
     [Fact]
     public void NextDelay_FailureStreak_StaysWithinTheDoublingCeilingCappedAtMax()
     {
-        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
 
         var delays = Enumerable.Range(0, 12).Select(_ => backoff.NextDelay()).ToList();
 
@@ -22,7 +22,7 @@ public sealed class ReconnectBackoffTests
     [Fact]
     public void Reset_AfterFailures_StartsTheCeilingAgainAtMin()
     {
-        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
         for (var i = 0; i < 10; i++)
         {
             backoff.NextDelay();

@@ -1,10 +1,11 @@
 namespace EdgeAgent.Mqtt.Connection;
 
 /// <summary>
-/// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): the n-th delay in a
-/// failure streak is uniform in [0, min(max, min·2ⁿ)]. A success resets the streak.
+/// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), for reconnects and
+/// for a broker that refuses batches as over quota: the n-th delay in a failure streak is uniform in
+/// [0, min(max, min·2ⁿ)]. A success resets the streak.
 /// </summary>
-internal sealed class ReconnectBackoff(TimeSpan min, TimeSpan max, Random random)
+internal sealed class Backoff(TimeSpan min, TimeSpan max, Random random)
 {
     public int Failures { get; private set; }
 
