@@ -52,7 +52,6 @@ public sealed class MqttOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Mqtt:AckTimeout must be between 00:00:00.100 and 01:00:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long the broker keeps the persistent session (CleanStart=false) after a disconnect. Default 7 days.</summary>
     /// <summary>
     /// At a clean stop, how long to wait for the hub to acknowledge what was recorded up to then (the last usage summary,
     /// the power-off record) while connected. Default 5 s; 0 stops at once (the records go at the next start).
@@ -60,6 +59,7 @@ public sealed class MqttOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Mqtt:DrainTimeout must be between 00:00:00 and 00:05:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the broker keeps the persistent session (CleanStart=false) after a disconnect. Default 7 days.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "49710.00:00:00", ErrorMessage = "Mqtt:SessionExpiry must be between 00:00:00 and 49710.00:00:00")]
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(7);
 

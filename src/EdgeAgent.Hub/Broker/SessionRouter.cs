@@ -21,8 +21,9 @@ namespace EdgeAgent.Hub.Broker;
 /// handle it cannot resolve yet (a session that connected within the last refresh interval).
 /// </para>
 /// <para>
-/// It also bounds what a session holds queued of device batches (<c>.../evt</c>): at most
-/// <see cref="QueueBudgetBytes"/> of payload taken and not yet acknowledged by its client (ingestion acknowledges a
+/// It also bounds what a session holds queued of device batches (<c>.../evt</c>): <see cref="QueueBudgetBytes"/> of
+/// payload taken and not yet acknowledged by its client, and up to twice that for devices with nothing queued, one
+/// batch each, so that no device starves (<see cref="QueueBudget"/>; ingestion acknowledges a
 /// batch once stored, so this bounds its copies in the broker's queue, the socket and the client's receive queue too;
 /// MQTTnet's server honours no MQTT 5 Receive Maximum, so nothing else would). A batch no session has room
 /// for is refused with PUBACK reason <c>QuotaExceeded</c> (MQTT 5): its device keeps it, pauses and offers it again, so
@@ -149,7 +150,7 @@ internal sealed class SessionRouter
             }
         }
 
-        session.Release(packet.Payload.Length);
+        session.Queue.Release(DeviceKey(packet.Topic, isFilter: false)!, packet.Payload.Length);
     }
 
     /// <summary>
@@ -174,7 +175,7 @@ internal sealed class SessionRouter
         {
             var session = SessionFor(clientId, items);
             session.Replacing = false; // the session the server now holds for it, old or new
-            session.ResetQueued();
+            session.Queue.Reset();
         }
     }
 
@@ -225,7 +226,7 @@ internal sealed class SessionRouter
             Forget(known); // a clean start: MQTTnet dropped the old session and its subscriptions without an event
         }
 
-        var session = new Session(clientId, items);
+        var session = new Session(clientId, items, _budget);
         _sessions[clientId] = session;
         return session;
     }
@@ -325,13 +326,13 @@ internal sealed class SessionRouter
         {
             // Only what the client will acknowledge (QoS 1 and 2) is counted, and released at its acknowledgement.
             var counted = batch && qos > MqttQualityOfServiceLevel.AtMostOnce;
-            if (counted && !session.TryReserve(size, _budget))
+            if (counted && !session.Queue.TryReserve(key, size))
             {
                 full++;
                 Interlocked.Increment(ref _refused);
                 if (session.StartOverflow())
                 {
-                    Log.SessionQueueFull(_logger, status.Id, session.QueuedBytes, _budget);
+                    Log.SessionQueueFull(_logger, status.Id, session.Queue.QueuedBytes, _budget);
                 }
 
                 continue;
@@ -342,7 +343,7 @@ internal sealed class SessionRouter
             {
                 if (counted)
                 {
-                    session.Release(size);
+                    session.Queue.Release(key, size);
                 }
 
                 Interlocked.Increment(ref _dropped);
@@ -459,7 +460,7 @@ internal sealed class SessionRouter
         UserProperties = message.UserProperties,
     };
 
-    private sealed class Session(string clientId, IDictionary items)
+    private sealed class Session(string clientId, IDictionary items, long budget)
     {
         public string ClientId { get; } = clientId;
 
@@ -473,43 +474,10 @@ internal sealed class SessionRouter
         /// <summary>A clean start of this client id was asked for: not resolved again until the connect is told (a refused one leaves it to MQTTnet).</summary>
         public bool Replacing { get; set; }
 
-        private long _queuedBytes;
         private long _refusedStreak;
 
-        /// <summary>Bytes of device batches taken for this session and not yet acknowledged by its client.</summary>
-        public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
-
-        /// <summary>Counts <paramref name="size"/> bytes in if they fit the budget; one batch always fits an empty count.</summary>
-        public bool TryReserve(long size, long budget)
-        {
-            while (true)
-            {
-                var queued = Interlocked.Read(ref _queuedBytes);
-                if (queued > 0 && queued + size > budget)
-                {
-                    return false;
-                }
-
-                if (Interlocked.CompareExchange(ref _queuedBytes, queued + size, queued) == queued)
-                {
-                    return true;
-                }
-            }
-        }
-
-        /// <summary>
-        /// The client connected again: what it had not acknowledged is sent again or gone, so the count starts from zero
-        /// (a copy still queued is then not counted, never the reverse: the count cannot lock a session out).
-        /// </summary>
-        public void ResetQueued() => Interlocked.Exchange(ref _queuedBytes, 0);
-
-        public void Release(long size)
-        {
-            if (Interlocked.Add(ref _queuedBytes, -size) < 0)
-            {
-                Interlocked.Exchange(ref _queuedBytes, 0); // delivered by MQTTnet's dispatch, never counted in
-            }
-        }
+        /// <summary>The device batches taken for this session and not yet acknowledged by its client.</summary>
+        public QueueBudget Queue { get; } = new(budget);
 
         /// <summary>Counts a refusal; true for the first of a streak.</summary>
         public bool StartOverflow() => Interlocked.Increment(ref _refusedStreak) == 1;

@@ -17,7 +17,11 @@ namespace EdgeAgent.Sim.Fleet;
 /// </summary>
 internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, ILoggerFactory loggers, TimeProvider time)
 {
+    /// <summary>Most unacknowledged devices the summary describes one by one.</summary>
+    private const int UnacknowledgedSample = 10;
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+
     private readonly FleetCounters _counters = new();
     private readonly Dictionary<FaultKind, FaultTally> _tallies = [];
     private readonly Lock _tallyGate = new();
@@ -288,6 +292,25 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
         }
     }
 
+    /// <summary>Where a device whose records were not all acknowledged stood when the run ended (its publisher's last status).</summary>
+    private static JsonNode Describe(VirtualDevice device)
+    {
+        var status = device.Publisher;
+        return new JsonObject
+        {
+            ["serial"] = device.Serial,
+            ["last_appended"] = device.Outbox.LastAppended,
+            ["acked"] = device.Outbox.Acked,
+            ["sent_seq"] = status?.SentSeq,
+            ["connected"] = status?.Connected,
+            ["reconnects"] = status?.Reconnects,
+            ["batches_sent"] = device.BatchesSent,
+            ["batches_refused"] = device.BatchesRefused,
+            ["last_ack_at"] = status?.LastAckAt?.ToString("O", CultureInfo.InvariantCulture),
+            ["last_error"] = status?.LastError,
+        };
+    }
+
     private JsonObject Summary(VirtualDevice[] devices, int started, long startMs, long endMs, double runSeconds, long madeAtEnd, long ackedAtEnd, double drainSeconds, IReadOnlyList<double?>? rssBefore)
     {
         var steadyFromMs = startMs + (long)settings.Ramp.TotalMilliseconds;
@@ -312,6 +335,7 @@ internal sealed class FleetRunner(FleetSettings settings, TextWriter progress, I
             ["records_acknowledged"] = _counters.Acknowledged,
             ["records_unacknowledged"] = _counters.Made - _counters.Acknowledged,
             ["devices_unacknowledged"] = unacknowledged.Count,
+            ["unacknowledged_sample"] = new JsonArray([.. unacknowledged.Take(UnacknowledgedSample).Select(Describe)]),
             ["resent_records_acknowledged_again"] = _counters.AcknowledgedAgain,
             ["batches_sent"] = devices.Take(started).Sum(d => d.BatchesSent),
             ["batches_refused_over_quota"] = devices.Take(started).Sum(d => d.BatchesRefused),

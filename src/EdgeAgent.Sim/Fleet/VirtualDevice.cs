@@ -65,6 +65,9 @@ internal sealed class VirtualDevice : IAsyncDisposable
 
     public bool Connected => _publisher?.Status.Connected ?? false;
 
+    /// <summary>The running publisher's status, else the last one's at its stop; null before the first start.</summary>
+    public PublisherStatus? Publisher => _publisher?.Status ?? _lastStatus;
+
     /// <summary>Batches published (resends included), over every start of the publisher.</summary>
     public long BatchesSent => _earlier.BatchesSent + (_publisher?.Status.BatchesSent ?? 0);
 
@@ -72,6 +75,7 @@ internal sealed class VirtualDevice : IAsyncDisposable
     public long BatchesRefused => _earlier.BatchesRefused + (_publisher?.Status.BatchesRefused ?? 0);
 
     private (long BatchesSent, long BatchesRefused) _earlier;
+    private PublisherStatus? _lastStatus;
 
     /// <summary>The current boot (0 before the first start).</summary>
     public long Boot => _ledger?.Boot ?? 0;
@@ -295,6 +299,7 @@ internal sealed class VirtualDevice : IAsyncDisposable
 
         _publisher = null;
         var last = publisher.Status;
+        _lastStatus = last;
         _earlier = (_earlier.BatchesSent + last.BatchesSent, _earlier.BatchesRefused + last.BatchesRefused);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await publisher.StopAsync(timeout.Token).ConfigureAwait(false);

@@ -255,6 +255,33 @@ public sealed class SessionRouterTests : IAsyncLifetime
         Assert.Equal(MqttClientPublishReasonCode.Success, afterReconnect.ReasonCode);
     }
 
+    [Fact]
+    public async Task OverTheBudget_ADeviceWithNothingQueuedIsStillTaken_UpToTwiceTheBudget()
+    {
+        var (devices, _) = await ConnectAsync("devices"); // publishes for several devices: the count is by topic
+        var held = new ConcurrentQueue<MqttApplicationMessageReceivedEventArgs>();
+        var (ingestion, _) = await ConnectAsync("hub", hold: held);
+        await ingestion.SubscribeAsync("ea/v1/+/+/evt", MqttQualityOfServiceLevel.AtLeastOnce);
+        _time.Advance(SessionRouter.RefreshInterval);
+        var batch = new string('b', 600);
+        string Device(int n) => $"ea/v1/smart-glasses/GL-{n}/evt";
+
+        var codes = new List<MqttClientPublishReasonCode>();
+        foreach (var topic in new[] { Device(1), Device(1), Device(2), Device(3), Device(4) })
+        {
+            codes.Add((await devices.PublishAsync(Message(topic, batch))).ReasonCode);
+        }
+
+        // 600 taken; GL-1's second would make 1,200 of the 1,000 and GL-1 has one queued; GL-2 and GL-3 have none
+        // (1,200 and 1,800 of the 2,000); GL-4's would make 2,400.
+        Assert.Equal(
+            [MqttClientPublishReasonCode.Success, MqttClientPublishReasonCode.QuotaExceeded, MqttClientPublishReasonCode.Success,
+             MqttClientPublishReasonCode.Success, MqttClientPublishReasonCode.QuotaExceeded],
+            codes);
+        await WaitAsync(() => held.Count == 3, "the hub holds the three batches it took");
+        Assert.Equal(2, _router.Refused);
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();

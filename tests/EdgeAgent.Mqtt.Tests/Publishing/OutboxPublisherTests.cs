@@ -139,6 +139,28 @@ public sealed class OutboxPublisherTests
         h.AssertNoErrorLogged();
     }
 
+    [Fact]
+    public async Task ExecuteAsync_PauseAfterARefusalDrawnAsZero_TheBatchIsOfferedAgainAtOnce()
+    {
+        // Full jitter draws pauses of zero or nearly so; the publisher must neither stall nor wait for an append.
+        await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.Embedded, o => o.BatchMaxRecords = 5, jitter: new ZeroJitter());
+        var refuse = 1;
+        h.Broker.EmbeddedBroker!.Intercept = e =>
+        {
+            if (e.ApplicationMessage.Topic.EndsWith("/evt", StringComparison.Ordinal) && Interlocked.Decrement(ref refuse) >= 0)
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
+            }
+        };
+
+        await h.Chain.AppendAsync(20); // nothing appended after: only the end of the pause can wake the publisher
+
+        await h.AckedReachesAsync(20);
+        Assert.Equal(1, h.Publisher.Status.BatchesRefused);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), h.Hub.FirstArrivals);
+    }
+
     [Theory]
     [MemberData(nameof(Brokers))]
     public async Task ExecuteAsync_BrokerKilledAndRestarted_UnackedRecordsAreSentAgainNothingLostOrReordered(string broker)
@@ -294,5 +316,11 @@ public sealed class OutboxPublisherTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Every draw 0: each backoff pause is zero.</summary>
+    private sealed class ZeroJitter : Random
+    {
+        public override double NextDouble() => 0;
     }
 }

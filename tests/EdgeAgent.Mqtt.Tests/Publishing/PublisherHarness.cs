@@ -18,12 +18,12 @@ internal sealed class PublisherHarness : IAsyncDisposable
 
     private readonly TestCheckpointSigner _signer = new(DeviceId, ProductId);
 
-    private PublisherHarness(BrokerUnderTest broker, MqttOptions options, EdgeAgent.Core.Updates.IModelDirectiveSink? directives)
+    private PublisherHarness(BrokerUnderTest broker, MqttOptions options, EdgeAgent.Core.Updates.IModelDirectiveSink? directives, Random jitter)
     {
         Broker = broker;
         Options = options;
         Chain = new TestChain(Outbox, Signal, DeviceId, ProductId);
-        Publisher = new OutboxPublisher(Outbox, _signer, Party, Signal, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger, new Random(42), directives);
+        Publisher = new OutboxPublisher(Outbox, _signer, Party, Signal, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, Logger, jitter, directives);
     }
 
     public BrokerUnderTest Broker { get; }
@@ -44,7 +44,8 @@ internal sealed class PublisherHarness : IAsyncDisposable
 
     public TestHub Hub { get; private set; } = null!;
 
-    public static async Task<PublisherHarness> StartAsync(string brokerKind, Action<MqttOptions>? configure = null, bool startPublisher = true, EdgeAgent.Core.Updates.IModelDirectiveSink? directives = null)
+    /// <param name="jitter">The publisher's backoff jitter; default seeded (42).</param>
+    public static async Task<PublisherHarness> StartAsync(string brokerKind, Action<MqttOptions>? configure = null, bool startPublisher = true, EdgeAgent.Core.Updates.IModelDirectiveSink? directives = null, Random? jitter = null)
     {
         var broker = await BrokerUnderTest.StartAsync(brokerKind);
         var options = new MqttOptions
@@ -57,7 +58,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
             KeepAlive = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var harness = new PublisherHarness(broker, options, directives);
+        var harness = new PublisherHarness(broker, options, directives, jitter ?? new Random(42));
         harness.Hub = await TestHub.ConnectAsync(broker.Port, harness._signer.PublicKey(), DeviceId, ProductId);
         if (startPublisher)
         {
