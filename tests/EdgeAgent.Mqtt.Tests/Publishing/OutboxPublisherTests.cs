@@ -116,16 +116,7 @@ public sealed class OutboxPublisherTests
     public async Task ExecuteAsync_BrokerRefusesBatchesAsOverQuota_PausesAndOffersThemAgain_NothingLostOrReordered()
     {
         await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.Embedded, o => o.BatchMaxRecords = 5);
-        var refuse = 2;
-        h.Broker.EmbeddedBroker!.Intercept = e =>
-        {
-            // As the embedded hub does when ingestion's queue is over its budget.
-            if (e.ApplicationMessage.Topic.EndsWith("/evt", StringComparison.Ordinal) && Interlocked.Decrement(ref refuse) >= 0)
-            {
-                e.ProcessPublish = false;
-                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
-            }
-        };
+        RefuseBatches(h, 2);
 
         await h.Chain.AppendAsync(20);
 
@@ -144,15 +135,7 @@ public sealed class OutboxPublisherTests
     {
         // Full jitter draws pauses of zero or nearly so; the publisher must neither stall nor wait for an append.
         await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.Embedded, o => o.BatchMaxRecords = 5, jitter: new ZeroJitter());
-        var refuse = 1;
-        h.Broker.EmbeddedBroker!.Intercept = e =>
-        {
-            if (e.ApplicationMessage.Topic.EndsWith("/evt", StringComparison.Ordinal) && Interlocked.Decrement(ref refuse) >= 0)
-            {
-                e.ProcessPublish = false;
-                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
-            }
-        };
+        RefuseBatches(h, 1);
 
         await h.Chain.AppendAsync(20); // nothing appended after: only the end of the pause can wake the publisher
 
@@ -316,6 +299,20 @@ public sealed class OutboxPublisherTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The broker refuses the next <paramref name="count"/> batches as over quota, as the embedded hub does when ingestion's queue is over its budget.</summary>
+    private static void RefuseBatches(PublisherHarness h, int count)
+    {
+        var refuse = count;
+        h.Broker.EmbeddedBroker!.Intercept = e =>
+        {
+            if (e.ApplicationMessage.Topic.EndsWith("/evt", StringComparison.Ordinal) && Interlocked.Decrement(ref refuse) >= 0)
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
+            }
+        };
     }
 
     /// <summary>Every draw 0: each backoff pause is zero.</summary>
