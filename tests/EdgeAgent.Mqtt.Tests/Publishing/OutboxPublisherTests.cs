@@ -137,7 +137,7 @@ public sealed class OutboxPublisherTests
         await using var h = await PublisherHarness.StartAsync(BrokerUnderTest.Embedded, o => o.BatchMaxRecords = 5, jitter: new ZeroJitter());
         RefuseBatches(h, 1);
 
-        await h.Chain.AppendAsync(20); // nothing appended after: only the end of the pause can wake the publisher
+        await h.Chain.AppendAsync(20); // nothing appended after: no append wakes the publisher to offer the refused batch
 
         await h.AckedReachesAsync(20);
         Assert.Equal(1, h.Publisher.Status.BatchesRefused);
