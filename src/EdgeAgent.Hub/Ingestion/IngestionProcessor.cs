@@ -69,18 +69,18 @@ internal sealed class IngestionProcessor : IDisposable
             }
         }
 
+        LoadKeys(devices);
         var prepared = Prepare(group);
         return InTransaction(devices, work =>
         {
-            var parked = _parking?.WithParked(devices) ?? new HashSet<string>();
             foreach (var batch in prepared)
             {
                 ProcessOne(batch, work, allowPark: true);
             }
 
-            foreach (var device in work.Parked.Concat(parked).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            if (_parking is not null)
             {
-                Drain(device, work, expiredBeforeMs: null);
+                Drain(devices, work, expiredBeforeMs: null);
             }
         });
     }
@@ -104,23 +104,27 @@ internal sealed class IngestionProcessor : IDisposable
             return [];
         }
 
-        return InTransaction(devices, work =>
-        {
-            foreach (var device in devices)
-            {
-                Drain(device, work, expiredBefore);
-            }
-        });
+        return InTransaction(devices, work => Drain(devices, work, expiredBefore));
     }
 
     private IReadOnlyList<OutgoingAck> InTransaction(IReadOnlyCollection<string> devices, Action<GroupWork> body)
     {
         var work = new GroupWork(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var acks = new List<OutgoingAck>();
         _store.BeginWrite();
         try
         {
             _store.LockDevices(devices);
             body(work);
+
+            // The heads as this transaction leaves them, read inside it (a store caches them there; after the commit each
+            // would be a query of its own).
+            foreach (var (device, t) in work.Touched)
+            {
+                var head = t.Enrolled ? _store.Head(device)?.Seq ?? 0 : 0;
+                acks.Add(new OutgoingAck(Topics.Ack(t.Product, device), new BatchAck { DeviceId = device, AckedSeq = head, Rejected = t.Rejected }));
+            }
+
             _store.CommitWrite();
         }
         catch
@@ -143,38 +147,37 @@ internal sealed class IngestionProcessor : IDisposable
             _warnedStreak.Remove(device);
         }
 
-        var acks = new List<OutgoingAck>(work.Touched.Count);
-        foreach (var (device, t) in work.Touched)
-        {
-            var head = t.Enrolled ? _store.Head(device)?.Seq ?? 0 : 0;
-            acks.Add(new OutgoingAck(Topics.Ack(t.Product, device), new BatchAck { DeviceId = device, AckedSeq = head, Rejected = t.Rejected }));
-        }
-
         return acks;
     }
 
     /// <summary>
-    /// Applies the device's parked batches the head has reached, in order, until none is left that follows on; with
-    /// <paramref name="expiredBeforeMs"/>, also those parked before it, which are then verified as they stand.
+    /// Applies the devices' parked batches their heads have reached, in order, until none is left that follows on; with
+    /// <paramref name="expiredBeforeMs"/>, also those parked before it, which are then verified as they stand. One query a
+    /// round for every device still moving (<see cref="IParkedBatches.ParkedReady"/>): only batches that can apply come
+    /// back, not a device's whole parked backlog each time.
     /// </summary>
-    private void Drain(string device, GroupWork work, long? expiredBeforeMs)
+    private void Drain(IEnumerable<string> devices, GroupWork work, long? expiredBeforeMs)
     {
-        var progressed = true;
-        while (progressed)
+        var moving = devices.ToHashSet(StringComparer.Ordinal);
+        while (moving.Count > 0)
         {
-            progressed = false;
-            foreach (var parked in _parking!.Parked(device))
+            var next = moving.ToDictionary(d => d, d => (_store.Head(d)?.Seq ?? 0) + 1, StringComparer.Ordinal);
+            moving.Clear();
+            foreach (var parked in _parking!.ParkedReady(next, expiredBeforeMs))
             {
+                var device = parked.DeviceId;
                 var head = _store.Head(device)?.Seq ?? 0;
-                var expired = parked.ParkedAtMs <= expiredBeforeMs;
-                if (parked.FirstSeq > head + 1 && !expired)
+                if (parked.FirstSeq > head + 1 && !(parked.ParkedAtMs <= expiredBeforeMs))
                 {
                     continue;
                 }
 
                 _parking.Unpark(device, parked.FirstSeq);
                 ProcessOne(new PreparedBatch(new IncomingBatch(parked.Topic, parked.Payload)), work, allowPark: false);
-                progressed |= (_store.Head(device)?.Seq ?? 0) > head;
+                if ((_store.Head(device)?.Seq ?? 0) > head)
+                {
+                    moving.Add(device);
+                }
             }
         }
     }
@@ -270,13 +273,13 @@ internal sealed class IngestionProcessor : IDisposable
         var held = _store.Head(device);
         var head = held is { } h ? new ChainHead(h.Seq, h.Hash) : ChainHead.Genesis;
         var dropsReportedTo = held?.DropsReportedTo ?? 0;
-        var verdict = BatchVerifier.Verify(prepared.Checked ?? BatchVerifier.Check(batch, key.Key), head, seq => _store.HeldHash(device, seq));
+        var checkedBatch = prepared.Checked ?? BatchVerifier.Check(batch, key.Key);
+        var verdict = BatchVerifier.Verify(checkedBatch, head, HeldHashes(device, checkedBatch, head));
         if (allowPark && _parking is not null && IsAhead(verdict, head))
         {
             // Signed and whole, but it starts past head + 1: its predecessor is most likely at another worker.
             _parking.Park(new ParkedBatch(device, verdict.Rejected.Min(r => r.Seq), message.Topic, message.Payload, now));
             _store.Count(BatchParked);
-            work.Parked.Add(device);
             return;
         }
 
@@ -319,6 +322,20 @@ internal sealed class IngestionProcessor : IDisposable
         var last = verdict.Head;
         _store.SetHead(device, last.Seq, last.Hash, dropsReportedTo);
         _store.InsertCheckpoint(device, batch.Checkpoint.Seq, batch.Checkpoint.Hash, batch.Checkpoint.KeyId, batch.Checkpoint.Signature, now);
+    }
+
+    /// <summary>
+    /// The held-hash lookup for a batch that overlaps what is held (sent again): the hashes of all its entries at or below
+    /// the head, read in one query on the first lookup rather than one query an entry.
+    /// </summary>
+    private Func<long, string?> HeldHashes(string device, CheckedBatch batch, ChainHead head)
+    {
+        IReadOnlyDictionary<long, string>? held = null;
+        return seq =>
+        {
+            held ??= _store.HeldHashes(device, batch.Entries.Min(e => e.Seq), Math.Min(head.Seq, batch.Entries.Max(e => e.Seq)));
+            return held.GetValueOrDefault(seq);
+        };
     }
 
     /// <summary>Nothing accepted, every entry flagged <c>gap</c>, the first of them beyond head + 1: the batch comes early, it is not damaged.</summary>
@@ -400,7 +417,7 @@ internal sealed class IngestionProcessor : IDisposable
         }
     }
 
-    /// <summary>What one transaction did: the devices it touched (for their acknowledgements), what it flagged, what it parked.</summary>
+    /// <summary>What one transaction did: the devices it touched (for their acknowledgements) and what it flagged.</summary>
     private sealed class GroupWork(long nowMs)
     {
         public long NowMs { get; } = nowMs;
@@ -410,25 +427,28 @@ internal sealed class IngestionProcessor : IDisposable
         public List<(string Device, string Reason, string Detail)> Problems { get; } = [];
 
         public HashSet<string> Clean { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Parked { get; } = new(StringComparer.Ordinal);
     }
 
-    private (string ProductId, ECDsa Key)? EnrolledKey(string device)
+    /// <summary>Looks the group's devices not yet known up in one query (a worker's store is a round trip away); <see cref="EnrolledKey"/> caches them.</summary>
+    private void LoadKeys(IEnumerable<string> devices)
     {
-        if (_keys.TryGetValue(device, out var cached))
+        var missing = devices.Where(d => !_keys.ContainsKey(d)).ToList();
+        if (missing.Count > 1)
         {
-            return cached;
+            foreach (var row in _store.FindDevices(missing))
+            {
+                Cache(row);
+            }
         }
+    }
 
-        if (_store.FindDevice(device) is not { } row)
-        {
-            return null;
-        }
+    private (string ProductId, ECDsa Key)? EnrolledKey(string device) =>
+        _keys.TryGetValue(device, out var cached) ? cached : _store.FindDevice(device) is { } row ? Cache(row) : null;
 
+    private (string ProductId, ECDsa Key) Cache(DeviceRow row)
+    {
         var key = ECDsa.Create();
         key.ImportFromPem(row.PublicKeyPem);
-        _keys[device] = (row.ProductId, key);
-        return _keys[device];
+        return _keys[row.DeviceId] = (row.ProductId, key);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class HubStore : IChainStore
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
     private SqliteCommand? _insertRecord;
-    private SqliteCommand? _heldHash;
+    private SqliteCommand? _heldHashes;
     private SqliteCommand? _insertRejection;
     private SqliteCommand? _bumpCounter;
 
@@ -150,6 +150,13 @@ internal sealed class HubStore : IChainStore
         return r.Read() ? new DeviceRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)) : null;
     }
 
+    /// <summary>The enrolled devices among <paramref name="deviceIds"/>: a lookup each, which in-process SQLite answers as fast as one query.</summary>
+    public IReadOnlyList<DeviceRow> FindDevices(IReadOnlyCollection<string> deviceIds)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        return [.. deviceIds.Select(FindDevice).OfType<DeviceRow>()];
+    }
+
     public IReadOnlyList<DeviceRow> Devices()
     {
         using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices ORDER BY device_id");
@@ -211,13 +218,21 @@ internal sealed class HubStore : IChainStore
         cmd.ExecuteNonQuery();
     }
 
-    public string? HeldHash(string deviceId, long seq)
+    public IReadOnlyDictionary<long, string> HeldHashes(string deviceId, long fromSeq, long toSeq)
     {
-        _heldHash ??= Prepared("SELECT hash FROM records WHERE device_id = $d AND seq = $s", "$d", "$s");
-        _heldHash.Transaction = _transaction;
-        _heldHash.Parameters[0].Value = deviceId;
-        _heldHash.Parameters[1].Value = seq;
-        return _heldHash.ExecuteScalar() as string;
+        _heldHashes ??= Prepared("SELECT seq, hash FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t", "$d", "$f", "$t");
+        _heldHashes.Transaction = _transaction;
+        _heldHashes.Parameters[0].Value = deviceId;
+        _heldHashes.Parameters[1].Value = fromSeq;
+        _heldHashes.Parameters[2].Value = toSeq;
+        using var r = _heldHashes.ExecuteReader();
+        var held = new Dictionary<long, string>();
+        while (r.Read())
+        {
+            held[r.GetInt64(0)] = r.GetString(1);
+        }
+
+        return held;
     }
 
     /// <summary>Stores an entry; idempotent on (device_id, seq): false when that seq is already held.</summary>
@@ -419,7 +434,7 @@ internal sealed class HubStore : IChainStore
     {
         EndWrite();
         _insertRecord?.Dispose();
-        _heldHash?.Dispose();
+        _heldHashes?.Dispose();
         _insertRejection?.Dispose();
         _bumpCounter?.Dispose();
         _connection.Dispose();

@@ -13,6 +13,9 @@ internal interface IIngestionStore : IDisposable
 
     DeviceRow? FindDevice(string deviceId);
 
+    /// <summary>The enrolled devices among <paramref name="deviceIds"/> (those not enrolled are left out), in one query.</summary>
+    IReadOnlyList<DeviceRow> FindDevices(IReadOnlyCollection<string> deviceIds);
+
     void BeginWrite();
 
     void CommitWrite();
@@ -30,8 +33,8 @@ internal interface IIngestionStore : IDisposable
 
     void SetHead(string deviceId, long seq, string hash, long dropsReportedTo);
 
-    /// <summary>The hash held for the device at <paramref name="seq"/>, or null.</summary>
-    string? HeldHash(string deviceId, long seq);
+    /// <summary>The hashes held for the device at seqs from <paramref name="fromSeq"/> to <paramref name="toSeq"/>, by seq (one query: a batch sent again overlaps many held entries).</summary>
+    IReadOnlyDictionary<long, string> HeldHashes(string deviceId, long fromSeq, long toSeq);
 
     /// <summary>Stores an entry; idempotent on (device, seq).</summary>
     void AddRecord(RecordRow row);
@@ -86,8 +89,12 @@ internal interface IParkedBatches
     /// <summary>The device's parked batches in first-seq order.</summary>
     IReadOnlyList<ParkedBatch> Parked(string deviceId);
 
-    /// <summary>Which of these devices have a batch parked.</summary>
-    IReadOnlySet<string> WithParked(IReadOnlyCollection<string> deviceIds);
+    /// <summary>
+    /// For each device of <paramref name="nextSeq"/>, its parked batches that can follow on its head, those whose first seq
+    /// is at most the device's next seq, and, with <paramref name="parkedBeforeMs"/>, those parked at or before it;
+    /// ordered by device, then first seq.
+    /// </summary>
+    IReadOnlyList<ParkedBatch> ParkedReady(IReadOnlyDictionary<string, long> nextSeq, long? parkedBeforeMs);
 
     void Unpark(string deviceId, long firstSeq);
 

@@ -137,9 +137,23 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<DeviceRow> FindDevices(IReadOnlyCollection<string> deviceIds)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        Flush();
+        using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = ANY($1::text[])", (object)deviceIds.ToArray());
+        return ReadDevices(cmd);
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<DeviceRow> Devices()
     {
         using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices ORDER BY device_id");
+        return ReadDevices(cmd);
+    }
+
+    private static List<DeviceRow> ReadDevices(NpgsqlCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var list = new List<DeviceRow>();
         while (r.Read())
@@ -247,11 +261,18 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
     }
 
     /// <inheritdoc/>
-    public string? HeldHash(string deviceId, long seq)
+    public IReadOnlyDictionary<long, string> HeldHashes(string deviceId, long fromSeq, long toSeq)
     {
         Flush();
-        using var cmd = Command("SELECT hash FROM records WHERE device_id = $1 AND seq = $2", deviceId, seq);
-        return cmd.ExecuteScalar() as string;
+        using var cmd = Command("SELECT seq, hash FROM records WHERE device_id = $1 AND seq BETWEEN $2 AND $3", deviceId, fromSeq, toSeq);
+        using var r = cmd.ExecuteReader();
+        var held = new Dictionary<long, string>();
+        while (r.Read())
+        {
+            held[r.GetInt64(0)] = r.GetString(1);
+        }
+
+        return held;
     }
 
     /// <inheritdoc/>
@@ -318,19 +339,27 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
     }
 
     /// <inheritdoc/>
-    public IReadOnlySet<string> WithParked(IReadOnlyCollection<string> deviceIds)
+    public IReadOnlyList<ParkedBatch> ParkedReady(IReadOnlyDictionary<string, long> nextSeq, long? parkedBeforeMs)
     {
-        ArgumentNullException.ThrowIfNull(deviceIds);
-        Flush();
-        using var cmd = Command("SELECT DISTINCT device_id FROM parked_batches WHERE device_id = ANY($1::text[])", (object)deviceIds.ToArray());
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read())
+        ArgumentNullException.ThrowIfNull(nextSeq);
+        var list = new List<ParkedBatch>();
+        if (nextSeq.Count == 0)
         {
-            set.Add(r.GetString(0));
+            return list;
         }
 
-        return set;
+        Flush();
+        using var cmd = Command(
+            "SELECT p.device_id, p.first_seq, p.topic, p.payload, p.parked_at_ms FROM parked_batches p JOIN unnest($1::text[], $2::bigint[]) AS n(device_id, next_seq) " +
+            "ON p.device_id = n.device_id WHERE p.first_seq <= n.next_seq OR p.parked_at_ms <= $3 ORDER BY p.device_id, p.first_seq",
+            nextSeq.Keys.ToArray(), nextSeq.Values.ToArray(), parkedBeforeMs ?? long.MinValue);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new ParkedBatch(r.GetString(0), r.GetInt64(1), r.GetString(2), (byte[])r[3], r.GetInt64(4)));
+        }
+
+        return list;
     }
 
     /// <inheritdoc/>

@@ -41,7 +41,7 @@ public sealed class IngestionStoreContractTests(PostgresFixture postgres) : IDis
         Assert.Null(store.Head("GL-1"));
         store.AddRecord(Row("GL-1", 1, "h1"));
         store.AddRecord(Row("GL-1", 2, "h2", tombstone: true));
-        Assert.Equal("h1", store.HeldHash("GL-1", 1)); // read inside the transaction that wrote it
+        Assert.Equal("h1", store.HeldHashes("GL-1", 1, 1).GetValueOrDefault(1)); // read inside the transaction that wrote it
         store.SetHead("GL-1", 2, "h2", 0);
         store.InsertCheckpoint("GL-1", 2, "h2", "k", "sig", 5);
         store.CommitWrite();
@@ -57,7 +57,7 @@ public sealed class IngestionStoreContractTests(PostgresFixture postgres) : IDis
         Assert.Equal([1L, 2L], store.Records("GL-1", 1).Select(r => r.Seq));
         Assert.Null(store.Records("GL-1", 2)[0].Payload);
         Assert.Empty(store.Counters());
-        Assert.Null(store.HeldHash("GL-1", 3));
+        Assert.Empty(store.HeldHashes("GL-1", 3, 3));
     }
 
     [SkippableTheory]
@@ -135,6 +135,71 @@ public sealed class IngestionStoreContractTests(PostgresFixture postgres) : IDis
         Write(store, s => s.UpsertAnchor("GL-1", 1, 150, 20));
 
         Assert.Equal([new BootAnchorRow(1, 150, 20), new BootAnchorRow(2, 300, 10)], store.Anchors("GL-1"));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Stores))]
+    public async Task HeldHashes_RangeOverHeldQueuedAndMissing_OnlyHeldSeqsOfThatDevice(string kind)
+    {
+        using var store = await OpenAsync(kind);
+        Write(store, s =>
+        {
+            foreach (var seq in Enumerable.Range(1, 4))
+            {
+                s.AddRecord(Row("GL-1", seq, $"h{seq}"));
+            }
+
+            s.AddRecord(Row("GL-2", 5, "other"));
+        });
+
+        Write(store, s =>
+        {
+            s.AddRecord(Row("GL-1", 5, "h5")); // written in this transaction, not yet sent: the read must see it
+            Assert.Equal(new Dictionary<long, string> { [3] = "h3", [4] = "h4", [5] = "h5" }, s.HeldHashes("GL-1", 3, 7));
+        });
+
+        Assert.Equal(new Dictionary<long, string> { [1] = "h1" }, store.HeldHashes("GL-1", 0, 1));
+        Assert.Empty(store.HeldHashes("GL-1", 6, 9));
+        Assert.Empty(store.HeldHashes("GL-3", 1, 9));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Stores))]
+    public async Task FindDevices_EnrolledAndUnknown_OnlyTheEnrolled(string kind)
+    {
+        using var store = await OpenAsync(kind);
+        store.Enroll(Device("GL-1"));
+        store.Enroll(Device("GL-2"));
+
+        var found = store.FindDevices(["GL-2", "GL-9", "GL-1"]);
+
+        Assert.Equal(["GL-1", "GL-2"], found.Select(d => d.DeviceId).Order(StringComparer.Ordinal));
+        Assert.Equal("k-GL-2", found.Single(d => d.DeviceId == "GL-2").KeyId);
+        Assert.Empty(store.FindDevices(["GL-9"]));
+    }
+
+    [SkippableFact]
+    public async Task ParkedReady_BatchesAheadAndExpired_OnlyThoseThatCanFollowOrExpired()
+    {
+        using var store = (PostgresStore)await OpenAsync("postgres");
+        Write(store, _ =>
+        {
+            foreach (var (device, first, at) in new[] { ("GL-1", 3L, 100L), ("GL-1", 5L, 200L), ("GL-1", 9L, 50L), ("GL-2", 2L, 100L) })
+            {
+                store.Park(new ParkedBatch(device, first, $"t/{device}/{first}", [(byte)first], at));
+            }
+        });
+
+        store.BeginWrite();
+        store.LockDevices(["GL-1", "GL-2"]);
+        var ready = store.ParkedReady(new Dictionary<string, long> { ["GL-1"] = 5 }, parkedBeforeMs: null);
+        var withExpired = store.ParkedReady(new Dictionary<string, long> { ["GL-1"] = 4, ["GL-2"] = 1 }, parkedBeforeMs: 60);
+        store.RollbackWrite();
+
+        Assert.Equal([("GL-1", 3L), ("GL-1", 5L)], ready.Select(p => (p.DeviceId, p.FirstSeq)));
+        Assert.Equal([5], ready[1].Payload);
+        Assert.Equal([("GL-1", 3L), ("GL-1", 9L)], withExpired.Select(p => (p.DeviceId, p.FirstSeq)));
+        Assert.Empty(store.ParkedReady(new Dictionary<string, long>(), parkedBeforeMs: null));
     }
 
     public void Dispose() => _dir.Dispose();
