@@ -86,9 +86,6 @@ internal interface IParkedBatches
     /// <summary>Keeps the batch (once per device and first seq; a copy sent again keeps the first's parking time).</summary>
     void Park(ParkedBatch batch);
 
-    /// <summary>The device's parked batches in first-seq order.</summary>
-    IReadOnlyList<ParkedBatch> Parked(string deviceId);
-
     /// <summary>
     /// For each device of <paramref name="nextSeq"/>, its parked batches that can follow on its head, those whose first seq
     /// is at most the device's next seq, and, with <paramref name="parkedBeforeMs"/>, those parked at or before it;

@@ -323,37 +323,44 @@ internal sealed class PostgresStore : IChainStore, IParkedBatches
             batch.DeviceId, batch.FirstSeq, batch.Topic, batch.Payload, batch.ParkedAtMs);
     }
 
-    /// <inheritdoc/>
+    /// <summary>The device's parked batches in first-seq order (what is left parked: ingestion itself asks <see cref="ParkedReady"/>).</summary>
     public IReadOnlyList<ParkedBatch> Parked(string deviceId)
     {
         Flush();
         using var cmd = Command("SELECT device_id, first_seq, topic, payload, parked_at_ms FROM parked_batches WHERE device_id = $1 ORDER BY first_seq", deviceId);
-        using var r = cmd.ExecuteReader();
-        var list = new List<ParkedBatch>();
-        while (r.Read())
-        {
-            list.Add(new ParkedBatch(r.GetString(0), r.GetInt64(1), r.GetString(2), (byte[])r[3], r.GetInt64(4)));
-        }
-
-        return list;
+        return ReadParked(cmd);
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<ParkedBatch> ParkedReady(IReadOnlyDictionary<string, long> nextSeq, long? parkedBeforeMs)
     {
         ArgumentNullException.ThrowIfNull(nextSeq);
-        var list = new List<ParkedBatch>();
         if (nextSeq.Count == 0)
         {
-            return list;
+            return [];
         }
 
         Flush();
+        var devices = new string[nextSeq.Count];
+        var next = new long[nextSeq.Count];
+        var i = 0;
+        foreach (var (device, seq) in nextSeq)
+        {
+            (devices[i], next[i]) = (device, seq);
+            i++;
+        }
+
         using var cmd = Command(
             "SELECT p.device_id, p.first_seq, p.topic, p.payload, p.parked_at_ms FROM parked_batches p JOIN unnest($1::text[], $2::bigint[]) AS n(device_id, next_seq) " +
             "ON p.device_id = n.device_id WHERE p.first_seq <= n.next_seq OR p.parked_at_ms <= $3 ORDER BY p.device_id, p.first_seq",
-            nextSeq.Keys.ToArray(), nextSeq.Values.ToArray(), parkedBeforeMs ?? long.MinValue);
+            devices, next, parkedBeforeMs ?? long.MinValue);
+        return ReadParked(cmd);
+    }
+
+    private static List<ParkedBatch> ReadParked(NpgsqlCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
+        var list = new List<ParkedBatch>();
         while (r.Read())
         {
             list.Add(new ParkedBatch(r.GetString(0), r.GetInt64(1), r.GetString(2), (byte[])r[3], r.GetInt64(4)));
