@@ -1640,6 +1640,10 @@ Dictionary<string, object> AgentRss(string label, string executable, string prog
     using var agent = Background.StartExecutable($"edgeagent ({label})", executable, programArguments, repoRoot.FullPath, echo: false);
     agent.WaitForLine(l => l.Contains("Agent started"), TimeSpan.FromSeconds(60));
     WaitForConnected(state, agent, TimeSpan.FromSeconds(60));
+    // The agent gives back the pages only its start touched 10 s after its models loaded (Agent:ReleaseStartupPages;
+    // README, Publish): the figure is the running agent's, so it is read from then on (the peak includes the start).
+    var released = agent.WaitForLine(l => l.Contains("pages only the start touched"), TimeSpan.FromSeconds(90));
+    Information($"edgeagent ({label}): {released.Trim()}");
     var rss = SettledRss(label, agent);
     agent.Terminate(TimeSpan.FromSeconds(30));
     return rss;
@@ -1668,6 +1672,10 @@ Dictionary<string, object> SettledRss(string label, Background program)
                 ["settled"] = settled,
                 ["sampled_s"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
                 ["threads"] = ProcStatusKb(program.Id, "Threads"),
+                // VmRSS split as proc(5) does: anonymous memory (heaps, stacks: the process's own) and file pages (code and
+                // constant data mapped from the executable and libraries, clean copies the kernel may drop and read again).
+                ["anon_mb"] = Math.Round(ProcStatusKb(program.Id, "RssAnon") / 1024.0, 1),
+                ["file_mb"] = Math.Round(ProcStatusKb(program.Id, "RssFile") / 1024.0, 1),
                 ["by_mapping_mb"] = ResidentByMapping(program.Id),
             };
             Information($"resident, {label}: {result["settled_mb"]} MB settled ({(settled ? "stable" : "NOT stable")} after {result["sampled_s"]} s), peak {result["peak_mb"]} MB, {result["threads"]} threads");

@@ -265,6 +265,7 @@ internal static class AgentHost
         services.AddSingleton<Hardware.FieldControls>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Updates.PipelineReadiness>();
+        services.AddSingleton<StartupPagesRelease>();
         services.AddSingleton<Updates.UpdateService>();
         services.AddSingleton<Core.Updates.IModelDirectiveSink>(sp => sp.GetRequiredService<Updates.UpdateService>());
 
@@ -287,6 +288,7 @@ internal static class AgentHost
         services.AddHostedService<PipelineRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<Updates.UpdateService>());
         services.AddHostedService<UsageReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupPagesRelease>());
         // Opens the companion link before the sensors start (its IMU and battery are sources); stops after them, and
         // before the usage reporter, so the last standby seconds it credits are in the last usage.summary.
         services.AddHostedService(sp => sp.GetRequiredService<Hardware.CompanionService>());

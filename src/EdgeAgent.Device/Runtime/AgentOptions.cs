@@ -36,6 +36,12 @@ internal sealed class AgentOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Agent:StatusInterval must be between 00:00:00.100 and 00:10:00")]
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Unmap the clean pages of code and constant data that only the start touched, 10 s after the models loaded and after
+    /// each model change (<see cref="StartupPages"/>). Default true; false keeps them resident.
+    /// </summary>
+    public bool ReleaseStartupPages { get; set; } = true;
+
     public string OutboxPath => Path.Combine(StateDirectory, "outbox.db");
 
     public string StatusPath => Path.Combine(StateDirectory, "status.json");

@@ -29,7 +29,7 @@ internal sealed class UpdateService : BackgroundService, IModelDirectiveSink
 
     public UpdateService(
         AgentRuntime runtime, SessionRegistry sessions, PipelineReadiness ready, ReleaseTrust trust, IOptions<UpdatesOptions> updates, IOptions<DownloaderOptions> download,
-        IOptions<AgentOptions> agent, IOptions<ModelsOptions> models, TimeProvider time, ILoggerFactory loggers)
+        IOptions<AgentOptions> agent, IOptions<ModelsOptions> models, StartupPagesRelease pages, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(updates);
@@ -47,7 +47,7 @@ internal sealed class UpdateService : BackgroundService, IModelDirectiveSink
             new HttpArtifactDownloader(_http, download.Value, time, loggers.CreateLogger<HttpArtifactDownloader>()),
             new HttpReleaseFetcher(_http),
             host,
-            new LedgerEvidence(runtime, _logger),
+            new LedgerEvidence(runtime, pages, _logger),
             settings,
             time,
             loggers.CreateLogger<UpdateCoordinator>());
@@ -89,13 +89,16 @@ internal sealed class UpdateService : BackgroundService, IModelDirectiveSink
     }
 
     /// <summary>The update's records go to the device ledger; model changes also to the active-models file.</summary>
-    private sealed class LedgerEvidence(AgentRuntime runtime, ILogger logger) : IUpdateEvidence
+    private sealed class LedgerEvidence(AgentRuntime runtime, StartupPagesRelease pages, ILogger logger) : IUpdateEvidence
     {
         public async Task RecordUpdateAsync(System.Text.Json.JsonElement data, CancellationToken cancellationToken) =>
             await runtime.Ledger.AppendAsync(Contracts.Records.RecordTypes.ModelUpdate, data, cancellationToken).ConfigureAwait(false);
 
-        public Task ModelChangedAsync(string reason, ReleaseRef now, CancellationToken cancellationToken) =>
-            runtime.RecordModelUpdateAsync(reason, now.Name, now.Sha256, logger, cancellationToken);
+        public Task ModelChangedAsync(string reason, ReleaseRef now, CancellationToken cancellationToken)
+        {
+            pages.Request(); // the new session's load touched ONNX Runtime's start-only code again
+            return runtime.RecordModelUpdateAsync(reason, now.Name, now.Sha256, logger, cancellationToken);
+        }
     }
 }
 
