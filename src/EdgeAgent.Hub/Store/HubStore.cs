@@ -54,6 +54,10 @@ internal sealed class HubStore : IChainStore
     private SqliteCommand? _heldHashes;
     private SqliteCommand? _insertRejection;
     private SqliteCommand? _bumpCounter;
+    private SqliteCommand? _findDevice;
+    private SqliteCommand? _head;
+    private SqliteCommand? _setHead;
+    private SqliteCommand? _insertCheckpoint;
 
     private HubStore(SqliteConnection connection, string path)
     {
@@ -144,8 +148,8 @@ internal sealed class HubStore : IChainStore
 
     public DeviceRow? FindDevice(string deviceId)
     {
-        using var cmd = Command("SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = $d");
-        cmd.Parameters.AddWithValue("$d", deviceId);
+        var cmd = Reuse(ref _findDevice, "SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = $d", "$d");
+        cmd.Parameters[0].Value = deviceId;
         using var r = cmd.ExecuteReader();
         return r.Read() ? new DeviceRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)) : null;
     }
@@ -202,30 +206,30 @@ internal sealed class HubStore : IChainStore
     /// <summary>The device's chain head and how far its drop reports reach (0, genesis before any record).</summary>
     public (long Seq, string Hash, long DropsReportedTo)? Head(string deviceId)
     {
-        using var cmd = Command("SELECT seq, hash, drops_reported_to FROM heads WHERE device_id = $d");
-        cmd.Parameters.AddWithValue("$d", deviceId);
+        var cmd = Reuse(ref _head, "SELECT seq, hash, drops_reported_to FROM heads WHERE device_id = $d", "$d");
+        cmd.Parameters[0].Value = deviceId;
         using var r = cmd.ExecuteReader();
         return r.Read() ? (r.GetInt64(0), r.GetString(1), r.GetInt64(2)) : null;
     }
 
     public void SetHead(string deviceId, long seq, string hash, long dropsReportedTo)
     {
-        using var cmd = Command("INSERT INTO heads (device_id, seq, hash, drops_reported_to) VALUES ($d, $s, $h, $r) ON CONFLICT(device_id) DO UPDATE SET seq = $s, hash = $h, drops_reported_to = $r");
-        cmd.Parameters.AddWithValue("$d", deviceId);
-        cmd.Parameters.AddWithValue("$s", seq);
-        cmd.Parameters.AddWithValue("$h", hash);
-        cmd.Parameters.AddWithValue("$r", dropsReportedTo);
+        var cmd = Reuse(ref _setHead, "INSERT INTO heads (device_id, seq, hash, drops_reported_to) VALUES ($d, $s, $h, $r) ON CONFLICT(device_id) DO UPDATE SET seq = $s, hash = $h, drops_reported_to = $r", "$d", "$s", "$h", "$r");
+        var p = cmd.Parameters;
+        p[0].Value = deviceId;
+        p[1].Value = seq;
+        p[2].Value = hash;
+        p[3].Value = dropsReportedTo;
         cmd.ExecuteNonQuery();
     }
 
     public IReadOnlyDictionary<long, string> HeldHashes(string deviceId, long fromSeq, long toSeq)
     {
-        _heldHashes ??= Prepared("SELECT seq, hash FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t", "$d", "$f", "$t");
-        _heldHashes.Transaction = _transaction;
-        _heldHashes.Parameters[0].Value = deviceId;
-        _heldHashes.Parameters[1].Value = fromSeq;
-        _heldHashes.Parameters[2].Value = toSeq;
-        using var r = _heldHashes.ExecuteReader();
+        var cmd = Reuse(ref _heldHashes, "SELECT seq, hash FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t", "$d", "$f", "$t");
+        cmd.Parameters[0].Value = deviceId;
+        cmd.Parameters[1].Value = fromSeq;
+        cmd.Parameters[2].Value = toSeq;
+        using var r = cmd.ExecuteReader();
         var held = new Dictionary<long, string>();
         while (r.Read())
         {
@@ -239,11 +243,11 @@ internal sealed class HubStore : IChainStore
     public bool InsertRecord(RecordRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        _insertRecord ??= Prepared(
+        var cmd = Reuse(
+            ref _insertRecord,
             "INSERT INTO records (device_id, seq, hash, prev, boot, mono_ms, wall_ms, time_src, type, payload, received_at_ms) VALUES ($d, $s, $h, $p, $b, $m, $w, $t, $y, $x, $r) ON CONFLICT(device_id, seq) DO NOTHING",
             "$d", "$s", "$h", "$p", "$b", "$m", "$w", "$t", "$y", "$x", "$r");
-        _insertRecord.Transaction = _transaction;
-        var p = _insertRecord.Parameters;
+        var p = cmd.Parameters;
         p[0].Value = row.DeviceId;
         p[1].Value = row.Seq;
         p[2].Value = row.Hash;
@@ -255,7 +259,7 @@ internal sealed class HubStore : IChainStore
         p[8].Value = row.Type;
         p[9].Value = (object?)row.Payload ?? DBNull.Value;
         p[10].Value = row.ReceivedAtMs;
-        return _insertRecord.ExecuteNonQuery() == 1;
+        return cmd.ExecuteNonQuery() == 1;
     }
 
     /// <inheritdoc/>
@@ -263,22 +267,22 @@ internal sealed class HubStore : IChainStore
 
     public void InsertCheckpoint(string deviceId, long seq, string hash, string keyId, string sig, long receivedAtMs)
     {
-        using var cmd = Command("INSERT INTO checkpoints (device_id, seq, hash, key_id, sig, received_at_ms) VALUES ($d, $s, $h, $k, $g, $r) ON CONFLICT(device_id, seq) DO NOTHING");
-        cmd.Parameters.AddWithValue("$d", deviceId);
-        cmd.Parameters.AddWithValue("$s", seq);
-        cmd.Parameters.AddWithValue("$h", hash);
-        cmd.Parameters.AddWithValue("$k", keyId);
-        cmd.Parameters.AddWithValue("$g", sig);
-        cmd.Parameters.AddWithValue("$r", receivedAtMs);
+        var cmd = Reuse(ref _insertCheckpoint, "INSERT INTO checkpoints (device_id, seq, hash, key_id, sig, received_at_ms) VALUES ($d, $s, $h, $k, $g, $r) ON CONFLICT(device_id, seq) DO NOTHING", "$d", "$s", "$h", "$k", "$g", "$r");
+        var p = cmd.Parameters;
+        p[0].Value = deviceId;
+        p[1].Value = seq;
+        p[2].Value = hash;
+        p[3].Value = keyId;
+        p[4].Value = sig;
+        p[5].Value = receivedAtMs;
         cmd.ExecuteNonQuery();
     }
 
     /// <summary>Keeps a flagged input and counts it under its reason.</summary>
     public void InsertRejection(string deviceId, long seq, string reason, string detail, string topic, byte[]? payload, long receivedAtMs)
     {
-        _insertRejection ??= Prepared("INSERT INTO rejections (device_id, seq, reason, detail, topic, payload, received_at_ms) VALUES ($d, $s, $r, $x, $t, $p, $a)", "$d", "$s", "$r", "$x", "$t", "$p", "$a");
-        _insertRejection.Transaction = _transaction;
-        var p = _insertRejection.Parameters;
+        var cmd = Reuse(ref _insertRejection, "INSERT INTO rejections (device_id, seq, reason, detail, topic, payload, received_at_ms) VALUES ($d, $s, $r, $x, $t, $p, $a)", "$d", "$s", "$r", "$x", "$t", "$p", "$a");
+        var p = cmd.Parameters;
         p[0].Value = deviceId;
         p[1].Value = seq;
         p[2].Value = reason;
@@ -286,16 +290,15 @@ internal sealed class HubStore : IChainStore
         p[4].Value = topic;
         p[5].Value = (object?)payload ?? DBNull.Value;
         p[6].Value = receivedAtMs;
-        _insertRejection.ExecuteNonQuery();
+        cmd.ExecuteNonQuery();
         Count(reason);
     }
 
     public void Count(string reason)
     {
-        _bumpCounter ??= Prepared("INSERT INTO counters (reason, n) VALUES ($r, 1) ON CONFLICT(reason) DO UPDATE SET n = n + 1", "$r");
-        _bumpCounter.Transaction = _transaction;
-        _bumpCounter.Parameters[0].Value = reason;
-        _bumpCounter.ExecuteNonQuery();
+        var cmd = Reuse(ref _bumpCounter, "INSERT INTO counters (reason, n) VALUES ($r, 1) ON CONFLICT(reason) DO UPDATE SET n = n + 1", "$r");
+        cmd.Parameters[0].Value = reason;
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Tombstones held for the device in [from, to].</summary>
@@ -433,10 +436,11 @@ internal sealed class HubStore : IChainStore
     public void Dispose()
     {
         EndWrite();
-        _insertRecord?.Dispose();
-        _heldHashes?.Dispose();
-        _insertRejection?.Dispose();
-        _bumpCounter?.Dispose();
+        foreach (var cmd in (SqliteCommand?[])[_insertRecord, _heldHashes, _insertRejection, _bumpCounter, _findDevice, _head, _setHead, _insertCheckpoint])
+        {
+            cmd?.Dispose();
+        }
+
         _connection.Dispose();
     }
 
@@ -464,16 +468,26 @@ internal sealed class HubStore : IChainStore
         return cmd;
     }
 
-    private SqliteCommand Prepared(string sql, params string[] parameters)
+    /// <summary>
+    /// The command kept in <paramref name="slot"/> (made on first use), in the open transaction if any. Ingestion's statements
+    /// run for every batch; a kept command is prepared once, where a new one is parsed and prepared by SQLite each time
+    /// (with one-record batches, most of the store's time: `edgehub bench --batch 1`, README Benchmarks).
+    /// </summary>
+    private SqliteCommand Reuse(ref SqliteCommand? slot, string sql, params string[] parameters)
     {
-        var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = _transaction;
-        foreach (var name in parameters)
+        if (slot is null)
         {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+            var cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            slot = cmd;
         }
 
-        return cmd;
+        slot.Transaction = _transaction;
+        return slot;
     }
 }
