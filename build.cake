@@ -1776,7 +1776,8 @@ void PrintFootprintSummary()
         $"  {$"start -> first inference, `infer --model blazeface`, s (median of {FirstInferenceRuns})",-66} {First("agent"),9:F3} {baselineFirst,10:F3} {First("agent") / baselineFirst,6:F2}  <= {FirstInferenceTargetS} s: {Verdict(First("agent"), FirstInferenceTargetS)}",
         $"  {"start -> first inference, framework-dependent build, s",-66} {First("framework_dependent"),9:F3} {baselineFirst,10:F3} {First("framework_dependent") / baselineFirst,6:F2}  -",
     };
-    string Where(string name) => string.Join(", ", rss.GetProperty(name).GetProperty("by_mapping_mb").EnumerateObject().Select(m => $"{m.Name} {m.Value.GetDouble():F1}"));
+    string Where(string name) => $"anonymous {rss.GetProperty(name).GetProperty("anon_mb").GetDouble():F1}, file pages {rss.GetProperty(name).GetProperty("file_mb").GetDouble():F1}; "
+        + string.Join(", ", rss.GetProperty(name).GetProperty("by_mapping_mb").EnumerateObject().Select(m => $"{m.Name} {m.Value.GetDouble():F1}"));
     lines.Add($"  where (MB by mapping), blazeface agent: {Where("blazeface")}");
     lines.Add($"  where (MB by mapping), baseline:        {Where("baseline_blazeface")}");
     foreach (var anchor in f.GetProperty("anchors_mb").EnumerateArray())
