@@ -148,9 +148,7 @@ internal sealed class HubStore : IChainStore
 
     public DeviceRow? FindDevice(string deviceId)
     {
-        var cmd = Reuse(ref _findDevice, "SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = $d", "$d");
-        cmd.Parameters[0].Value = deviceId;
-        using var r = cmd.ExecuteReader();
+        using var r = Bind(ref _findDevice, "SELECT device_id, product_id, public_key_pem, key_id, enrolled_at_ms FROM devices WHERE device_id = $d", ("$d", deviceId)).ExecuteReader();
         return r.Read() ? new DeviceRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)) : null;
     }
 
@@ -206,30 +204,21 @@ internal sealed class HubStore : IChainStore
     /// <summary>The device's chain head and how far its drop reports reach (0, genesis before any record).</summary>
     public (long Seq, string Hash, long DropsReportedTo)? Head(string deviceId)
     {
-        var cmd = Reuse(ref _head, "SELECT seq, hash, drops_reported_to FROM heads WHERE device_id = $d", "$d");
-        cmd.Parameters[0].Value = deviceId;
-        using var r = cmd.ExecuteReader();
+        using var r = Bind(ref _head, "SELECT seq, hash, drops_reported_to FROM heads WHERE device_id = $d", ("$d", deviceId)).ExecuteReader();
         return r.Read() ? (r.GetInt64(0), r.GetString(1), r.GetInt64(2)) : null;
     }
 
     public void SetHead(string deviceId, long seq, string hash, long dropsReportedTo)
     {
-        var cmd = Reuse(ref _setHead, "INSERT INTO heads (device_id, seq, hash, drops_reported_to) VALUES ($d, $s, $h, $r) ON CONFLICT(device_id) DO UPDATE SET seq = $s, hash = $h, drops_reported_to = $r", "$d", "$s", "$h", "$r");
-        var p = cmd.Parameters;
-        p[0].Value = deviceId;
-        p[1].Value = seq;
-        p[2].Value = hash;
-        p[3].Value = dropsReportedTo;
-        cmd.ExecuteNonQuery();
+        Bind(
+            ref _setHead,
+            "INSERT INTO heads (device_id, seq, hash, drops_reported_to) VALUES ($d, $s, $h, $r) ON CONFLICT(device_id) DO UPDATE SET seq = $s, hash = $h, drops_reported_to = $r",
+            ("$d", deviceId), ("$s", seq), ("$h", hash), ("$r", dropsReportedTo)).ExecuteNonQuery();
     }
 
     public IReadOnlyDictionary<long, string> HeldHashes(string deviceId, long fromSeq, long toSeq)
     {
-        var cmd = Reuse(ref _heldHashes, "SELECT seq, hash FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t", "$d", "$f", "$t");
-        cmd.Parameters[0].Value = deviceId;
-        cmd.Parameters[1].Value = fromSeq;
-        cmd.Parameters[2].Value = toSeq;
-        using var r = cmd.ExecuteReader();
+        using var r = Bind(ref _heldHashes, "SELECT seq, hash FROM records WHERE device_id = $d AND seq BETWEEN $f AND $t", ("$d", deviceId), ("$f", fromSeq), ("$t", toSeq)).ExecuteReader();
         var held = new Dictionary<long, string>();
         while (r.Read())
         {
@@ -243,23 +232,11 @@ internal sealed class HubStore : IChainStore
     public bool InsertRecord(RecordRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var cmd = Reuse(
+        return Bind(
             ref _insertRecord,
             "INSERT INTO records (device_id, seq, hash, prev, boot, mono_ms, wall_ms, time_src, type, payload, received_at_ms) VALUES ($d, $s, $h, $p, $b, $m, $w, $t, $y, $x, $r) ON CONFLICT(device_id, seq) DO NOTHING",
-            "$d", "$s", "$h", "$p", "$b", "$m", "$w", "$t", "$y", "$x", "$r");
-        var p = cmd.Parameters;
-        p[0].Value = row.DeviceId;
-        p[1].Value = row.Seq;
-        p[2].Value = row.Hash;
-        p[3].Value = row.Prev;
-        p[4].Value = row.Boot;
-        p[5].Value = row.MonoMs;
-        p[6].Value = (object?)row.WallMs ?? DBNull.Value;
-        p[7].Value = row.TimeSource;
-        p[8].Value = row.Type;
-        p[9].Value = (object?)row.Payload ?? DBNull.Value;
-        p[10].Value = row.ReceivedAtMs;
-        return cmd.ExecuteNonQuery() == 1;
+            ("$d", row.DeviceId), ("$s", row.Seq), ("$h", row.Hash), ("$p", row.Prev), ("$b", row.Boot), ("$m", row.MonoMs), ("$w", row.WallMs), ("$t", row.TimeSource),
+            ("$y", row.Type), ("$x", row.Payload), ("$r", row.ReceivedAtMs)).ExecuteNonQuery() == 1;
     }
 
     /// <inheritdoc/>
@@ -267,38 +244,25 @@ internal sealed class HubStore : IChainStore
 
     public void InsertCheckpoint(string deviceId, long seq, string hash, string keyId, string sig, long receivedAtMs)
     {
-        var cmd = Reuse(ref _insertCheckpoint, "INSERT INTO checkpoints (device_id, seq, hash, key_id, sig, received_at_ms) VALUES ($d, $s, $h, $k, $g, $r) ON CONFLICT(device_id, seq) DO NOTHING", "$d", "$s", "$h", "$k", "$g", "$r");
-        var p = cmd.Parameters;
-        p[0].Value = deviceId;
-        p[1].Value = seq;
-        p[2].Value = hash;
-        p[3].Value = keyId;
-        p[4].Value = sig;
-        p[5].Value = receivedAtMs;
-        cmd.ExecuteNonQuery();
+        Bind(
+            ref _insertCheckpoint,
+            "INSERT INTO checkpoints (device_id, seq, hash, key_id, sig, received_at_ms) VALUES ($d, $s, $h, $k, $g, $r) ON CONFLICT(device_id, seq) DO NOTHING",
+            ("$d", deviceId), ("$s", seq), ("$h", hash), ("$k", keyId), ("$g", sig), ("$r", receivedAtMs)).ExecuteNonQuery();
     }
 
     /// <summary>Keeps a flagged input and counts it under its reason.</summary>
     public void InsertRejection(string deviceId, long seq, string reason, string detail, string topic, byte[]? payload, long receivedAtMs)
     {
-        var cmd = Reuse(ref _insertRejection, "INSERT INTO rejections (device_id, seq, reason, detail, topic, payload, received_at_ms) VALUES ($d, $s, $r, $x, $t, $p, $a)", "$d", "$s", "$r", "$x", "$t", "$p", "$a");
-        var p = cmd.Parameters;
-        p[0].Value = deviceId;
-        p[1].Value = seq;
-        p[2].Value = reason;
-        p[3].Value = detail;
-        p[4].Value = topic;
-        p[5].Value = (object?)payload ?? DBNull.Value;
-        p[6].Value = receivedAtMs;
-        cmd.ExecuteNonQuery();
+        Bind(
+            ref _insertRejection,
+            "INSERT INTO rejections (device_id, seq, reason, detail, topic, payload, received_at_ms) VALUES ($d, $s, $r, $x, $t, $p, $a)",
+            ("$d", deviceId), ("$s", seq), ("$r", reason), ("$x", detail), ("$t", topic), ("$p", payload), ("$a", receivedAtMs)).ExecuteNonQuery();
         Count(reason);
     }
 
     public void Count(string reason)
     {
-        var cmd = Reuse(ref _bumpCounter, "INSERT INTO counters (reason, n) VALUES ($r, 1) ON CONFLICT(reason) DO UPDATE SET n = n + 1", "$r");
-        cmd.Parameters[0].Value = reason;
-        cmd.ExecuteNonQuery();
+        Bind(ref _bumpCounter, "INSERT INTO counters (reason, n) VALUES ($r, 1) ON CONFLICT(reason) DO UPDATE SET n = n + 1", ("$r", reason)).ExecuteNonQuery();
     }
 
     /// <summary>Tombstones held for the device in [from, to].</summary>
@@ -469,25 +433,28 @@ internal sealed class HubStore : IChainStore
     }
 
     /// <summary>
-    /// The command kept in <paramref name="slot"/> (made on first use), in the open transaction if any. Ingestion's statements
-    /// run for every batch; a kept command is prepared once, where a new one is parsed and prepared by SQLite each time
-    /// (with one-record batches, most of the store's time: `edgehub bench --batch 1`, README Benchmarks).
+    /// The command kept in <paramref name="slot"/> (made on first use with the parameters' names), in the open transaction if
+    /// any, with <paramref name="values"/> bound in order (null as SQL NULL). Ingestion's statements run for every batch: a
+    /// kept command is prepared by SQLite once, a new one parsed and prepared each time.
     /// </summary>
-    private SqliteCommand Reuse(ref SqliteCommand? slot, string sql, params string[] parameters)
+    private SqliteCommand Bind(ref SqliteCommand? slot, string sql, params ReadOnlySpan<(string Name, object? Value)> values)
     {
         if (slot is null)
         {
-            var cmd = _connection.CreateCommand();
-            cmd.CommandText = sql;
-            foreach (var name in parameters)
+            slot = _connection.CreateCommand();
+            slot.CommandText = sql;
+            foreach (var (name, _) in values)
             {
-                cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+                slot.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
-
-            slot = cmd;
         }
 
         slot.Transaction = _transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            slot.Parameters[i].Value = values[i].Value ?? DBNull.Value;
+        }
+
         return slot;
     }
 }
