@@ -247,7 +247,20 @@ public sealed class SessionRouterTests : IAsyncLifetime
         var large = await device.PublishAsync(Message(Evt, new string('L', 3 * Budget)));
         var next = await device.PublishAsync(Message(Evt, "small"));
         await ingestion.DisconnectAsync(); // never acknowledged: the resumed session's count starts from zero
+        // The CONNACK goes out before the server tells of the connect, which is when the router starts the count again; a
+        // handler added after the router's runs after it.
+        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.ClientConnectedAsync += e =>
+        {
+            if (e.ClientId == "hub")
+            {
+                counted.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
         await ConnectAsync("hub", cleanStart: false, hold: held);
+        await counted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var afterReconnect = await device.PublishAsync(Message(Evt, "small"));
 
         Assert.Equal(MqttClientPublishReasonCode.Success, large.ReasonCode);
