@@ -20,8 +20,9 @@ namespace EdgeAgent.Device.Runtime;
 /// mappings that cannot have a page of their own are touched: file-backed, private, not writable, and with no anonymous
 /// (copied-on-write) page in <c>/proc/self/smaps</c>: for them the page cache and the file hold exactly what was mapped,
 /// which is what the kernel's own reclaim relies on. Writable data, relocated read-only data (RELRO), heaps and stacks
-/// are left alone. Measured by hand on the NativeAOT agent with blazeface on a photo every second: 79.2 → 40.1 MB
-/// resident at once, then 49.5–51.2 MB over the next minute as the running code mapped back (README, Footprint).
+/// are left alone. Measured on the NativeAOT agent with blazeface on a photo every second: 76–81 MB resident before,
+/// 52.9 MB settled after (`./build.sh --target=Bench`, 2026-12-04; 53.3–54.0 MB after 5 and 11 minutes by hand) as the
+/// running code mapped back (README, Footprint).
 /// </para>
 /// </summary>
 internal static partial class StartupPages
