@@ -37,7 +37,7 @@ internal sealed class AgentOptions
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Unmap the clean pages of code and constant data that only the start touched, 10 s after the models loaded and after
+    /// Have the kernel reclaim the clean pages of code and constant data that only the start touched, 10 s after the models loaded and after
     /// each model change (<see cref="StartupPages"/>). Default true; false keeps them resident.
     /// </summary>
     public bool ReleaseStartupPages { get; set; } = true;

@@ -53,7 +53,7 @@ internal static partial class Log
     [LoggerMessage(4016, LogLevel.Warning, "Outbox disk: {Change} with {Held} bytes held; written down as a storage fault record")]
     public static partial void DiskChanged(ILogger logger, Core.Outbox.BudgetChange change, long held);
 
-    [LoggerMessage(4017, LogLevel.Information, "Released {Mb:F1} MB of pages only the start touched ({Mappings} read-only file mappings of the agent and its libraries; {Refused} refused); what still runs maps back from the page cache")]
+    [LoggerMessage(4017, LogLevel.Information, "Gave back the pages only the start touched: {Mb:F1} MB resident in {Mappings} read-only file mappings of the agent and its libraries asked to be reclaimed ({Refused} refused; pages other processes share stay); what still runs is read back on its next touch")]
     public static partial void StartupPagesReleased(ILogger logger, double mb, int mappings, int refused);
 
     [LoggerMessage(4018, LogLevel.Warning, "Releasing the startup pages failed (reading /proc/self/smaps); they stay resident")]

@@ -4,7 +4,7 @@ using EdgeAgent.Device.Runtime;
 namespace EdgeAgent.Device.Tests.Runtime;
 
 /// <summary>
-/// The agent unmaps, after its start, the clean file pages only the start touched: mappings that are file-backed,
+/// The agent has the kernel reclaim, after its start, the clean file pages only the start touched: mappings that are file-backed,
 /// private, not writable and hold no copied-on-write page. Anything else (writable data, relocated read-only data,
 /// heaps, stacks, shared or deleted files) must stay, or the process would lose memory it wrote.
 /// </summary>
@@ -80,7 +80,12 @@ public sealed partial class StartupPagesTests
         var path = Path.Combine(Path.GetTempPath(), $"startup-pages-{Guid.NewGuid():N}.bin");
         var content = new byte[4 << 20];
         new Random(8).NextBytes(content);
-        File.WriteAllBytes(path, content);
+        using (var written = new FileStream(path, FileMode.CreateNew))
+        {
+            written.Write(content);
+            written.Flush(flushToDisk: true); // clean in the page cache: the kernel reclaims a clean file page at once
+        }
+
         try
         {
             using var file = File.OpenHandle(path);
