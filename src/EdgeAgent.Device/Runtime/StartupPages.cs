@@ -23,9 +23,9 @@ namespace EdgeAgent.Device.Runtime;
 /// the file holds exactly what was mapped. Writable data, relocated read-only data (RELRO), heaps and stacks are left
 /// alone. MADV_PAGEOUT never discards a page's content (an anonymous page it cannot swap out stays), so a mapping that
 /// changed between the listing and the call (a library closed and its addresses reused) loses nothing; MADV_DONTNEED,
-/// tried first and measured the same, would have zeroed such a reused anonymous range. Measured on the NativeAOT agent with blazeface on a photo every second: 76–81 MB resident before,
-/// 52.9 MB settled after (`./build.sh --target=Bench`, 2026-12-04; 53.3–54.0 MB after 5 and 11 minutes by hand) as the
-/// running code mapped back (README, Footprint).
+/// tried first and measured the same, would have zeroed such a reused anonymous range. Measured on the NativeAOT agent
+/// with blazeface on a photo every second: 76–84 MB resident before, 52.3 MB settled after (`./build.sh
+/// --target=BenchFootprint`, 2026-12-04) as the running code was read back (README, Footprint).
 /// </para>
 /// </summary>
 internal static partial class StartupPages

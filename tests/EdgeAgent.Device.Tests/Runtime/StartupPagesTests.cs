@@ -80,10 +80,10 @@ public sealed partial class StartupPagesTests
         var path = Path.Combine(Path.GetTempPath(), $"startup-pages-{Guid.NewGuid():N}.bin");
         var content = new byte[4 << 20];
         new Random(8).NextBytes(content);
-        using (var written = new FileStream(path, FileMode.CreateNew))
+        using (var stream = new FileStream(path, FileMode.CreateNew))
         {
-            written.Write(content);
-            written.Flush(flushToDisk: true); // clean in the page cache: the kernel reclaims a clean file page at once
+            stream.Write(content);
+            stream.Flush(flushToDisk: true); // clean in the page cache: the kernel reclaims a clean file page at once
         }
 
         try
@@ -109,7 +109,7 @@ public sealed partial class StartupPagesTests
                 Assert.False(released.Skipped);
                 Assert.True(released.Mappings > 0 && released.ResidentKb >= before, $"released {released.Mappings} mappings, {released.ResidentKb} kB");
                 Assert.True(ResidentKb(clean) < before / 4, $"the clean mapping still holds {ResidentKb(clean)} kB of {before}");
-                Assert.Equal(content, Read(clean, content.Length)); // mapped back from the page cache as it was
+                Assert.Equal(content, Read(clean, content.Length)); // read back from the page cache or the file, as it was
                 var kept = Read(written, content.Length);
                 Assert.Equal((byte)~content[4096], kept[4096]); // the copied-on-write page is untouched
                 Assert.Equal(content.AsSpan(8192).ToArray(), kept.AsSpan(8192).ToArray());
